@@ -1,0 +1,20 @@
+import * as z from "zod"
+import { CreateEventBody } from "./Event.js"
+import { UpdateInstallationBody } from "./Installation.js"
+
+const toJsonSchema = (schema: z.ZodType, title: string) => ({
+  ...z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" }),
+  title
+})
+
+/** JSON Schema (draft 2020-12) of the update-installation body, for non-TypeScript partners. */
+export const updateInstallationJsonSchema = toJsonSchema(UpdateInstallationBody, "UpdateInstallationBody")
+
+/** JSON Schema (draft 2020-12) of the create-event body. */
+export const createEventJsonSchema = toJsonSchema(CreateEventBody, "CreateEventBody")
+
+/** Both JSON Schemas, keyed by the file name they are written to. */
+export const jsonSchemas = {
+  "update-installation": updateInstallationJsonSchema,
+  "create-event": createEventJsonSchema
+} as const

@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config"
+import type { Reporter, TestModule } from "vitest/node"
+
+// Ends the run with one plain "N passed, N failed, N skipped" line that any CI log reader understands.
+class SummaryLine implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>) {
+    const counts = { passed: 0, failed: 0, skipped: 0 }
+    for (const module of modules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state
+        if (state === "passed") counts.passed++
+        else if (state === "failed") counts.failed++
+        else counts.skipped++
+      }
+    }
+    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`)
+  }
+}
+
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "apps/*"],
+    reporters: ["default", new SummaryLine()]
+  }
+})
