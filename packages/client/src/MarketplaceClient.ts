@@ -1,0 +1,293 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import {
+  type MarketplaceEvent,
+  type Notification,
+  parseVercelError,
+  type UpdateInstallationBody
+} from "@marketplace-kit/core"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import {
+  BadRequest,
+  ClientError,
+  type ErrorFields,
+  Forbidden,
+  type MarketplaceError,
+  NotFound,
+  RateLimited,
+  ServerError,
+  Timeout,
+  TransportError,
+  Unauthorized,
+  ValidationError
+} from "./MarketplaceError.js"
+import {
+  defaultBaseUrl,
+  type Operation,
+  type PlanOptions,
+  planRequest,
+  prepareRequest
+} from "./RequestPlan.js"
+import * as Retry from "./Retry.js"
+
+/** How to reach the API and how hard to try. */
+export interface ClientOptions extends PlanOptions {
+  /** Vercel access token; only ever read into the `Authorization` header. */
+  readonly token: Redacted.Redacted<string>
+  /** Default `https://api.vercel.com`; may carry a path prefix (e.g. a proxy). */
+  readonly baseUrl?: string
+  /** Per attempt, response body included (default 10 s). */
+  readonly timeout?: Duration.DurationInput
+  /** Retry policy; `false` sends each call once. On by default, see `RetryOptions`. */
+  readonly retry?: Retry.RetryOptions | false
+  /** `User-Agent` header (default `marketplace-kit`). */
+  readonly userAgent?: string
+}
+
+/** Per-attempt timeout when none is given. */
+export const defaultTimeout: Duration.Duration = Duration.seconds(10)
+
+/** The client's calls. Every one validates before sending and fails only with a `MarketplaceError`. */
+export interface MarketplaceClientService {
+  /** `PATCH /v1/installations/{id}`; succeeds on 204. */
+  readonly updateInstallation: (
+    id: string,
+    body: UpdateInstallationBody
+  ) => Effect.Effect<void, MarketplaceError>
+  /** `POST /v1/installations/{id}/events` with `{ event }`; succeeds on 201. */
+  readonly createEvent: (id: string, event: MarketplaceEvent) => Effect.Effect<void, MarketplaceError>
+  /** Shows a notification on the installation (an update with only `notification`). */
+  readonly setNotification: (id: string, notification: Notification) => Effect.Effect<void, MarketplaceError>
+  /** Removes the installation's notification (an update with `notification: null`). */
+  readonly clearNotification: (id: string) => Effect.Effect<void, MarketplaceError>
+  /** Sends an `installation.updated` event. */
+  readonly installationUpdated: (id: string, billingPlanId?: string) => Effect.Effect<void, MarketplaceError>
+  /** Sends a `resource.updated` event. */
+  readonly resourceUpdated: (
+    id: string,
+    resourceId: string,
+    productId?: string
+  ) => Effect.Effect<void, MarketplaceError>
+}
+
+// Characters fetch refuses in a header value; its error would quote the whole value, token included.
+const UNSAFE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+
+const describeCause = (cause: unknown): string => {
+  const parts: Array<string> = []
+  for (let current = cause, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code
+    const text = current.message || (typeof code === "string" ? code : current.name)
+    if (text !== parts.at(-1)) parts.push(text)
+    current = current.cause
+  }
+  return parts.length > 0 ? parts.join(": ") : String(cause)
+}
+
+const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
+
+const statusError = (fields: ErrorFields, retryAfter: Duration.Duration | undefined): MarketplaceError => {
+  switch (fields.status) {
+    case 400:
+      return new BadRequest(fields)
+    case 401:
+      return new Unauthorized(fields)
+    case 403:
+      return new Forbidden(fields)
+    case 404:
+      return new NotFound(fields)
+    case 429:
+      return new RateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
+    default:
+      return fields.status !== undefined && fields.status >= 400 && fields.status < 500
+        ? new ClientError(fields)
+        : new ServerError(fields)
+  }
+}
+
+/** Builds the client on an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
+export const make = (
+  options: ClientOptions
+): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (httpClient) => {
+    const client = HttpClient.mapRequest(httpClient, prepareRequest(options, options.token))
+    const policy = Retry.retryPolicy(options.retry)
+    const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+    const secret = Redacted.value(options.token)
+    // A server may echo what it was sent; whatever we keep from it is scrubbed of the token.
+    const scrub = (text: string) => (secret === "" ? text : text.replaceAll(secret, "<redacted>"))
+    const tokenIssue =
+      secret === ""
+        ? "must not be empty"
+        : UNSAFE_HEADER_VALUE.test(secret)
+          ? "contains characters not allowed in an HTTP header"
+          : undefined
+
+    const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
+      Effect.gen(function* () {
+        const plan = yield* planRequest(options, operation, id, input)
+        const { method, path } = plan
+        const refuse = (field: string, message: string) =>
+          new ValidationError({
+            method,
+            path,
+            attempts: 0,
+            issues: [{ path: field, message }],
+            message: `${field}: ${message}`
+          })
+        if (tokenIssue !== undefined) return yield* refuse("token", tokenIssue)
+        const request = yield* HttpClientRequest.make(method)(path).pipe(
+          HttpClientRequest.bodyJson(plan.body),
+          Effect.mapError(() => refuse("body", "is not serializable as JSON"))
+        )
+        let attempts = 0
+        let status: number | undefined
+
+        const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
+          Effect.gen(function* () {
+            const text = yield* Effect.orElseSucceed(response.text, () => "")
+            const now = yield* Clock.currentTimeMillis
+            const body = parseVercelError(scrub(text))
+            const requestId = response.headers["x-vercel-id"]
+            const retryAfter = Retry.parseRetryAfter(response.headers, now)
+            const detail = [body?.code, body?.message].filter((part) => part !== undefined && part !== "")
+            const notes = [
+              ...(requestId === undefined ? [] : [`request id ${requestId}`]),
+              ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
+              plural(attempts)
+            ]
+            return statusError(
+              {
+                method,
+                path,
+                attempts,
+                status: response.status,
+                message: `${method} ${path} → ${[response.status, ...detail].join(" ")} (${notes.join(", ")})`,
+                ...(body === undefined ? {} : { body, code: body.code }),
+                ...(requestId === undefined ? {} : { requestId })
+              },
+              retryAfter
+            )
+          })
+
+        const fromTransport = (error: HttpClientError.HttpClientError) =>
+          new TransportError({
+            method,
+            path,
+            attempts,
+            message: scrub(
+              `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
+            )
+          })
+
+        const attempt = Effect.suspend(() => {
+          attempts++
+          status = undefined
+          return client.execute(request).pipe(
+            Effect.flatMap((response) => {
+              status = response.status
+              return response.status >= 200 && response.status < 300
+                ? Effect.ignore(response.arrayBuffer)
+                : Effect.flatMap(fromResponse(response), Effect.fail)
+            }),
+            Effect.catchTags({ RequestError: fromTransport, ResponseError: fromTransport }),
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () =>
+                new Timeout({
+                  method,
+                  path,
+                  attempts,
+                  message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
+                })
+            }),
+            Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`))
+          )
+        })
+
+        const startedAt = yield* Clock.currentTimeMillis
+        yield* (
+          policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
+        ).pipe(
+          Effect.ensuring(
+            Effect.suspend(() =>
+              Effect.annotateCurrentSpan({
+                "marketplace.attempts": attempts,
+                ...(status === undefined ? {} : { "http.response.status_code": status })
+              })
+            )
+          )
+        )
+      }).pipe(
+        Effect.annotateLogs({ operation, installationId: id }),
+        Effect.withSpan(`MarketplaceClient.${operation}`, {
+          kind: "client",
+          attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
+        })
+      )
+
+    const updateInstallation = (id: string, body: UpdateInstallationBody) =>
+      call("updateInstallation", id, body)
+    const createEvent = (id: string, event: MarketplaceEvent) => call("createEvent", id, event)
+    return {
+      updateInstallation,
+      createEvent,
+      setNotification: (id, notification) => updateInstallation(id, { notification }),
+      clearNotification: (id) => updateInstallation(id, { notification: null }),
+      installationUpdated: (id, billingPlanId) =>
+        createEvent(
+          id,
+          billingPlanId === undefined
+            ? { type: "installation.updated" }
+            : { type: "installation.updated", billingPlanId }
+        ),
+      resourceUpdated: (id, resourceId, productId) =>
+        createEvent(
+          id,
+          productId === undefined
+            ? { type: "resource.updated", resourceId }
+            : { type: "resource.updated", resourceId, productId }
+        )
+    } satisfies MarketplaceClientService
+  })
+
+/** The client as a service: `yield* MarketplaceClient`, provided by `layer` or `layerConfig`. */
+export class MarketplaceClient extends Context.Tag("@marketplace-kit/client/MarketplaceClient")<
+  MarketplaceClient,
+  MarketplaceClientService
+>() {
+  /** Same as the module's `make`. */
+  static readonly make = (options: ClientOptions) => make(options)
+  /** Same as the module's `layer`. */
+  static readonly layer = (options: ClientOptions) => layer(options)
+  /** Same as the module's `layerConfig`. */
+  static readonly layerConfig = (options?: Omit<ClientOptions, "token" | "baseUrl">) => layerConfig(options)
+}
+
+/** A layer providing `MarketplaceClient` with the given options. */
+export const layer = (options: ClientOptions): Layer.Layer<MarketplaceClient, never, HttpClient.HttpClient> =>
+  Layer.effect(MarketplaceClient, make(options))
+
+/** A layer reading the token from `VERCEL_TOKEN` (as `Redacted`) and the base URL from `VERCEL_API_URL`. */
+export const layerConfig = (
+  options: Omit<ClientOptions, "token" | "baseUrl"> = {}
+): Layer.Layer<MarketplaceClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    MarketplaceClient,
+    Effect.flatMap(
+      Config.all({
+        token: Config.redacted("VERCEL_TOKEN"),
+        baseUrl: Config.withDefault(Config.string("VERCEL_API_URL"), defaultBaseUrl)
+      }),
+      (config) => make({ ...options, ...config })
+    )
+  )

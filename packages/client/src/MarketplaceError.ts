@@ -1,0 +1,93 @@
+import type { ValidationIssue, VercelErrorDetail } from "@marketplace-kit/core"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+
+/**
+ * What every client error carries. None of it can hold the bearer token: errors are built
+ * from these plain fields only, never from the request (whose headers hold the token).
+ */
+export interface ErrorFields {
+  /** HTTP method of the call. */
+  readonly method: "PATCH" | "POST"
+  /** Request path, id URL-encoded, e.g. `/v1/installations/icfg_1/events`. */
+  readonly path: string
+  /** Requests sent (0 when the input was refused before any I/O). */
+  readonly attempts: number
+  /** HTTP status of the last response, when there was one. */
+  readonly status?: number
+  /** Vercel's error code from the response body, e.g. `not_found`. */
+  readonly code?: string
+  /** One line for humans. */
+  readonly message: string
+  /** The `x-vercel-id` response header, to quote to Vercel support. */
+  readonly requestId?: string
+  /** The parsed `error` object of Vercel's response body. */
+  readonly body?: VercelErrorDetail
+}
+
+/** The input was refused by core's schemas before any request was sent. */
+export class ValidationError extends Data.TaggedError("ValidationError")<
+  ErrorFields & { readonly issues: ReadonlyArray<ValidationIssue> }
+> {}
+
+/** 400: Vercel refused the body. Not retried. */
+export class BadRequest extends Data.TaggedError("BadRequest")<ErrorFields> {}
+
+/** 401: the token is missing, malformed or revoked. Not retried. */
+export class Unauthorized extends Data.TaggedError("Unauthorized")<ErrorFields> {}
+
+/** 403: the token may not act on this installation. Not retried. */
+export class Forbidden extends Data.TaggedError("Forbidden")<ErrorFields> {}
+
+/** 404: no such installation (or not visible to this token). Not retried. */
+export class NotFound extends Data.TaggedError("NotFound")<ErrorFields> {}
+
+/** 429 after the retry budget ran out, or when the server asked for a wait longer than what was left of it. */
+export class RateLimited extends Data.TaggedError("RateLimited")<
+  ErrorFields & { readonly retryAfter?: Duration.Duration }
+> {}
+
+/** Any other non-success status below 500 (408 is retried; 409, 422… are not). */
+export class ClientError extends Data.TaggedError("ClientError")<ErrorFields> {}
+
+/** 5xx (500/502/503/504 are retried) or a status no client error describes. */
+export class ServerError extends Data.TaggedError("ServerError")<ErrorFields> {}
+
+/** No HTTP response: connection refused or reset, DNS failure, TLS failure. Retried. */
+export class TransportError extends Data.TaggedError("TransportError")<ErrorFields> {}
+
+/** An attempt got no complete response within the per-attempt timeout. Retried. */
+export class Timeout extends Data.TaggedError("Timeout")<ErrorFields> {}
+
+/** Every way a client call can fail. */
+export type MarketplaceError =
+  | ValidationError
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | RateLimited
+  | ClientError
+  | ServerError
+  | TransportError
+  | Timeout
+
+/** The tag of each client error class. */
+export type MarketplaceErrorTag = MarketplaceError["_tag"]
+
+const classes = [
+  ValidationError,
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  ClientError,
+  ServerError,
+  TransportError,
+  Timeout
+] as const
+
+/** True for an instance of any client error class. */
+export const isMarketplaceError = (u: unknown): u is MarketplaceError =>
+  classes.some((errorClass) => u instanceof errorClass)

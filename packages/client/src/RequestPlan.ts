@@ -1,0 +1,116 @@
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import {
+  type CreateEventBody,
+  formatIssues,
+  IntegrationConfigurationId,
+  routePath,
+  routes,
+  type UpdateInstallationBody,
+  type ValidationIssue,
+  validate
+} from "@marketplace-kit/core"
+import * as Either from "effect/Either"
+import type * as Redacted from "effect/Redacted"
+import { ValidationError } from "./MarketplaceError.js"
+
+/** Vercel's public API. */
+export const defaultBaseUrl = "https://api.vercel.com"
+
+/** Sent as `User-Agent` unless the options name another. */
+export const defaultUserAgent = "marketplace-kit"
+
+/** The two API operations, named as in `@vercel/sdk`. */
+export type Operation = "updateInstallation" | "createEvent"
+
+/** The options a request plan depends on (a whole `ClientOptions` fits; the token is never read). */
+export interface PlanOptions {
+  readonly baseUrl?: string
+  readonly userAgent?: string
+}
+
+/** Exactly what a call sends, with the bearer token shown as `<redacted>`. */
+export interface RequestPlan {
+  readonly operation: Operation
+  readonly method: "PATCH" | "POST"
+  /** Full URL: base URL + `path`. */
+  readonly url: string
+  /** Path with the installation id URL-encoded. */
+  readonly path: string
+  /** Lower-case header names; `authorization` is always `Bearer <redacted>`. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The validated JSON body. */
+  readonly body: UpdateInstallationBody | CreateEventBody
+}
+
+/**
+ * Sets base URL, `Accept`, `User-Agent` and bearer token on a request. The client configures
+ * its HttpClient with this (real token) and `planRequest` with a placeholder, so the
+ * two cannot disagree on what is sent.
+ */
+export const prepareRequest =
+  (options: PlanOptions, token: string | Redacted.Redacted<string>) =>
+  (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest =>
+    request.pipe(
+      HttpClientRequest.prependUrl(options.baseUrl ?? defaultBaseUrl),
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.setHeader("user-agent", options.userAgent ?? defaultUserAgent),
+      HttpClientRequest.bearerToken(token)
+    )
+
+const isHttpUrl = (url: string): boolean => {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === "http:" || protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
+const issuesOf = (result: ReturnType<typeof validate>, rootPath?: string): ReadonlyArray<ValidationIssue> =>
+  result.success
+    ? []
+    : result.issues.map((issue) =>
+        rootPath !== undefined && issue.path === "(root)" ? { ...issue, path: rootPath } : issue
+      )
+
+/**
+ * Validates an operation's input with core's schemas and returns the request it becomes, or a
+ * `ValidationError` naming every bad field. For `createEvent` the input is the event itself.
+ */
+export const planRequest = (
+  options: PlanOptions,
+  operation: Operation,
+  id: string,
+  input: unknown
+): Either.Either<RequestPlan, ValidationError> => {
+  const route = routes[operation]
+  const path = typeof id === "string" ? routePath(route, id) : route.path
+  const body = operation === "createEvent" ? { event: input } : input
+  const bodyResult = validate(route.body, body)
+  const prepared = prepareRequest(options, "<redacted>")(HttpClientRequest.make(route.method)(path))
+  const issues = [
+    ...issuesOf(validate(IntegrationConfigurationId, id), "integrationConfigurationId"),
+    ...issuesOf(bodyResult),
+    ...(isHttpUrl(prepared.url)
+      ? []
+      : [
+          {
+            path: "baseUrl",
+            message: `expected an absolute http(s) URL, received ${JSON.stringify(options.baseUrl)}`
+          }
+        ])
+  ]
+  if (!bodyResult.success || issues.length > 0) {
+    return Either.left(
+      new ValidationError({ method: route.method, path, attempts: 0, issues, message: formatIssues(issues) })
+    )
+  }
+  return Either.right({
+    operation,
+    method: route.method,
+    url: prepared.url,
+    path,
+    headers: { ...prepared.headers, "content-type": "application/json" },
+    body: bodyResult.data
+  })
+}

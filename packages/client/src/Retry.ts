@@ -1,0 +1,117 @@
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import type { MarketplaceError } from "./MarketplaceError.js"
+
+/**
+ * How failed calls are retried. Retrying is safe for both operations: the PATCH sets fields to
+ * the values given, so sending it twice leaves the same state (idempotent), and an event only
+ * tells Vercel to re-read the installation or resource, so a duplicate costs one extra read.
+ */
+export interface RetryOptions {
+  /** Requests per call, the first one included (default 5). */
+  readonly maxAttempts?: number
+  /** Total time for a call, attempts and waits included; a wait that would not fit is not started (default 60 s). */
+  readonly maxElapsed?: Duration.DurationInput
+  /** First backoff delay, doubled on each retry and jittered ±20% (default 200 ms). */
+  readonly baseDelay?: Duration.DurationInput
+  /** Longest backoff delay; a longer `Retry-After` is still honoured (default 10 s). */
+  readonly maxDelay?: Duration.DurationInput
+}
+
+/** Retry options with every default filled in. */
+export interface RetryPolicy {
+  readonly maxAttempts: number
+  readonly maxElapsed: Duration.Duration
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+}
+
+/** The policy used when none is given. */
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  maxElapsed: Duration.seconds(60),
+  baseDelay: Duration.millis(200),
+  maxDelay: Duration.seconds(10)
+}
+
+/** Fills in defaults; `false` means a single attempt. */
+export const retryPolicy = (options: RetryOptions | false | undefined): RetryPolicy => {
+  if (options === false) return { ...defaultRetryPolicy, maxAttempts: 1 }
+  const attempts = options?.maxAttempts ?? defaultRetryPolicy.maxAttempts
+  return {
+    maxAttempts: Number.isFinite(attempts)
+      ? Math.max(1, Math.floor(attempts))
+      : defaultRetryPolicy.maxAttempts,
+    maxElapsed: Duration.decode(options?.maxElapsed ?? defaultRetryPolicy.maxElapsed),
+    baseDelay: Duration.decode(options?.baseDelay ?? defaultRetryPolicy.baseDelay),
+    maxDelay: Duration.decode(options?.maxDelay ?? defaultRetryPolicy.maxDelay)
+  }
+}
+
+/** Statuses worth another try: the server said "later" or failed in a way that may pass. */
+export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+
+/** Whether another attempt could succeed; 400/401/403/404 and other 4xx would fail the same way again. */
+export const isRetryable = (error: MarketplaceError): boolean => {
+  switch (error._tag) {
+    case "TransportError":
+    case "Timeout":
+      return true
+    case "RateLimited":
+    case "ClientError":
+    case "ServerError":
+      return error.status !== undefined && retryableStatuses.has(error.status)
+    default:
+      return false
+  }
+}
+
+const DELTA_SECONDS = /^\s*\d+(\.\d+)?\s*$/
+
+/**
+ * The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an
+ * HTTP-date (relative to `now`, in ms). `undefined` when absent or unreadable.
+ */
+export const parseRetryAfter = (
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number
+): Duration.Duration | undefined => {
+  const ms = headers["retry-after-ms"]
+  if (ms !== undefined && DELTA_SECONDS.test(ms)) return Duration.millis(Number(ms))
+  const value = headers["retry-after"]
+  if (value === undefined) return undefined
+  if (DELTA_SECONDS.test(value)) return Duration.millis(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Duration.millis(Math.max(0, date - now))
+}
+
+/**
+ * Decides each retry and outputs its delay: exponential backoff with jitter, capped per delay
+ * and in attempts, never shorter than a 429's `Retry-After`, and stopped (so the last error is
+ * returned at once) when the delay would end past `maxElapsed` counted from `startedAt`.
+ */
+export const schedule = (
+  policy: RetryPolicy,
+  startedAt: number
+): Schedule.Schedule<Duration.Duration, MarketplaceError> =>
+  Schedule.exponential(policy.baseDelay).pipe(
+    Schedule.jittered,
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
+    Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
+    Schedule.whileInput(isRetryable),
+    Schedule.passthrough,
+    Schedule.modifyDelay((error, delay) =>
+      error._tag === "RateLimited" && error.retryAfter !== undefined
+        ? Duration.max(delay, error.retryAfter)
+        : delay
+    ),
+    Schedule.delays,
+    Schedule.checkEffect((_, delay) =>
+      Effect.map(
+        Clock.currentTimeMillis,
+        (now) => now - startedAt + Duration.toMillis(delay) <= Duration.toMillis(policy.maxElapsed)
+      )
+    )
+  )

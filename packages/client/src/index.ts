@@ -1,0 +1,13 @@
+export * from "./MarketplaceClient.js"
+export * from "./MarketplaceError.js"
+export * from "./promise.js"
+export {
+  defaultBaseUrl,
+  defaultUserAgent,
+  type Operation,
+  type PlanOptions,
+  planRequest,
+  type RequestPlan
+} from "./RequestPlan.js"
+export type { RetryOptions, RetryPolicy } from "./Retry.js"
+export * as Retry from "./Retry.js"

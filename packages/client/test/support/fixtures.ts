@@ -1,0 +1,42 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { type ClientOptions, make } from "../../src/MarketplaceClient.js"
+
+/** A token distinctive enough that finding it anywhere is a leak. */
+export const TOKEN = "vck_TEST-secret-3f9a1c7e5b2d"
+
+/** An installation id. */
+export const ID = "icfg_test123"
+
+/** An update body using every field. */
+export const fullUpdate = {
+  billingPlan: {
+    id: "pro",
+    type: "subscription",
+    name: "Pro",
+    description: "For teams",
+    paymentMethodRequired: true,
+    cost: "$20/month",
+    details: [{ label: "Seats", value: "10" }, { label: "Support" }],
+    highlightedDetails: [{ label: "SLA", value: "99.9%" }],
+    effectiveDate: "2026-01-01T00:00:00.000Z"
+  },
+  notification: {
+    level: "warn",
+    title: "Renew soon",
+    message: "Card expires",
+    href: "https://example.com/billing"
+  },
+  status: "ready",
+  externalId: "cust_42"
+} as const
+
+/** Retry settings that keep tests fast: real but tiny waits. */
+export const fastRetry = { baseDelay: "2 millis", maxDelay: "10 millis" } as const
+
+/** The Effect client on fetch, pointed at a test server. */
+export const clientFor = (baseUrl: string, options: Partial<ClientOptions> = {}) =>
+  make({ token: Redacted.make(TOKEN), baseUrl, retry: fastRetry, ...options }).pipe(
+    Effect.provide(FetchHttpClient.layer)
+  )
