@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto"
+import express from "express"
+import type { MarketplaceBackend, RequestContext } from "../Backend.js"
+import { InstallationAuth } from "../emulator/Auth.js"
+import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
+import { inspectionRouter } from "../emulator/Inspection.js"
+import { Journal } from "../emulator/Journal.js"
+import * as Middleware from "../emulator/Middleware.js"
+import { RateLimiter, type RateLimitOptions } from "../emulator/RateLimiter.js"
+import { checkInstallations, DEMO_SEED, type InstallationSeed, loadSeedFile } from "../emulator/Seed.js"
+import { EmulatorState, type EmulatorStateView, type LogEntry } from "../emulator/State.js"
+import { marketplaceRouter } from "../router.js"
+
+/** Options of {@link createEmulator}. With neither `installations` nor `seedFile`, {@link DEMO_SEED} is used. */
+export interface EmulatorOptions {
+  /** Installations and their tokens. */
+  readonly installations?: ReadonlyArray<InstallationSeed>
+  /** A JSON seed file `{ "installations": [ { "id", "token" } ] }` (merged with `installations`). */
+  readonly seedFile?: string
+  /** Append-only data file; every acknowledged write is fsynced to it and replayed on start. Default: memory only. */
+  readonly dataFile?: string
+  /** Bearer token of the `/_emulator` inspection API (default: random, see `Emulator.adminToken`). */
+  readonly adminToken?: string
+  /** Token-bucket rate limit per bearer token; off by default. */
+  readonly rateLimit?: RateLimitOptions
+  /** Seeded fault injection on the marketplace routes; off by default. */
+  readonly chaos?: ChaosOptions
+  /** Largest accepted JSON body (default `"100kb"`). */
+  readonly bodyLimit?: number | string
+  /** Log entries kept in memory for inspection (default 100 000; the data file keeps all). */
+  readonly logLimit?: number
+}
+
+/** A local stand-in for Vercel's installation API. */
+export interface Emulator {
+  /** The backend: Vercel's auth rules, PATCH semantics, the write log. Use it with `marketplaceRouter`. */
+  readonly backend: MarketplaceBackend
+  /** Read-only view of installations and the write log. */
+  readonly state: EmulatorStateView
+  /** The installations (and tokens) in use. */
+  readonly installations: ReadonlyArray<InstallationSeed>
+  /** Whether the built-in {@link DEMO_SEED} is in use. */
+  readonly usesDemoSeed: boolean
+  /** Bearer token of the `/_emulator` inspection API. */
+  readonly adminToken: string
+  /** Router with everything: `/_emulator`, rate limit and chaos (if set), and the marketplace routes. */
+  router(): express.Router
+  /** A ready Express app serving {@link Emulator.router}. */
+  app(): express.Express
+  /** Clears installations to their seed, empties the log (and data file), restarts chaos and rate limits. */
+  reset(): Promise<void>
+  /** Waits for pending writes and closes the data file. */
+  close(): Promise<void>
+}
+
+const seedInstallations = (options: EmulatorOptions): ReadonlyArray<InstallationSeed> => {
+  const fromFile = options.seedFile === undefined ? [] : loadSeedFile(options.seedFile).installations
+  return checkInstallations([...fromFile, ...(options.installations ?? [])], "emulator options")
+}
+
+/** Creates an emulator: in memory, or backed by `dataFile` (whose writes are replayed now). */
+export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
+  const usesDemoSeed = options.installations === undefined && options.seedFile === undefined
+  const installations = usesDemoSeed ? DEMO_SEED.installations : seedInstallations(options)
+  const adminToken = options.adminToken ?? `mkit_admin_${randomBytes(16).toString("hex")}`
+  if (!/^[\x21-\x7e]+$/.test(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
+
+  const auth = new InstallationAuth(installations)
+  const state = new EmulatorState(
+    installations.map((installation) => installation.id),
+    options.logLimit
+  )
+  const opened = options.dataFile === undefined ? undefined : Journal.open(options.dataFile)
+  for (const entry of opened?.entries ?? []) state.apply(entry)
+  const journal = opened?.journal
+
+  let sequence = state.sequence
+  // Bumped by reset(): writes still in flight from before it are not applied afterwards.
+  let epoch = 0
+  const commit = async (write: LogEntry): Promise<void> => {
+    const started = epoch
+    if (journal !== undefined) await journal.append(write)
+    if (epoch === started) state.apply(write)
+  }
+  const entry = (ctx: RequestContext, installationId: string) => ({
+    sequence: ++sequence,
+    at: new Date().toISOString(),
+    requestId: ctx.requestId,
+    installationId
+  })
+  const authorize = (ctx: RequestContext, id: string): void => {
+    const denied = auth.check(id, ctx.token)
+    if (denied) throw denied
+  }
+
+  // The write methods re-check auth, so the backend is safe even behind a router that skips authorize.
+  const backend: MarketplaceBackend = {
+    authorize: async (ctx, id) => authorize(ctx, id),
+    updateInstallation: async (ctx, id, body) => {
+      authorize(ctx, id)
+      await commit({ ...entry(ctx, id), operation: "updateInstallation", body })
+    },
+    createEvent: async (ctx, id, event) => {
+      authorize(ctx, id)
+      await commit({ ...entry(ctx, id), operation: "createEvent", event })
+    }
+  }
+
+  const limits = options.rateLimit
+  const makeLimiter = () => (limits === undefined ? undefined : new RateLimiter(limits))
+  const makeChaos = () => (options.chaos === undefined ? undefined : new Chaos(options.chaos))
+  let limiter = makeLimiter()
+  let chaos = makeChaos()
+
+  const reset = async (): Promise<void> => {
+    epoch++
+    sequence = 0
+    state.reset()
+    limiter = makeLimiter()
+    chaos = makeChaos()
+    await journal?.truncate()
+  }
+
+  let router: express.Router | undefined
+  let app: express.Express | undefined
+  const fullRouter = (): express.Router => {
+    if (router === undefined) {
+      router = express.Router()
+      router.use("/_emulator", inspectionRouter({ state, adminToken, reset }))
+      router.use(Middleware.requestId)
+      if (limiter)
+        router.use(
+          "/v1",
+          Middleware.rateLimit(() => limiter!)
+        )
+      if (chaos)
+        router.use(
+          "/v1",
+          Middleware.chaos(() => chaos!)
+        )
+      router.use(
+        marketplaceRouter({
+          backend,
+          ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit })
+        })
+      )
+    }
+    return router
+  }
+
+  return {
+    backend,
+    state,
+    installations,
+    usesDemoSeed,
+    adminToken,
+    router: fullRouter,
+    app: () => {
+      if (app === undefined) {
+        app = express()
+        app.disable("x-powered-by")
+        app.use(fullRouter())
+      }
+      return app
+    },
+    reset,
+    close: async () => {
+      await journal?.close()
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs"
+import { IntegrationConfigurationId, validate } from "@marketplace-kit/core"
+
+/** One installation the emulator knows, and the bearer token that may act on it. */
+export interface InstallationSeed {
+  readonly id: string
+  readonly token: string
+}
+
+/** The emulator's seed file format: `{ "installations": [ { "id": "icfg_…", "token": "…" } ] }`. */
+export interface EmulatorSeed {
+  readonly installations: ReadonlyArray<InstallationSeed>
+}
+
+/** The built-in installations used when no seed is given; the standalone server prints them on start. */
+export const DEMO_SEED: EmulatorSeed = {
+  installations: [
+    { id: "icfg_demo_0001", token: "mkit_demo_token_0001" },
+    { id: "icfg_demo_0002", token: "mkit_demo_token_0002" }
+  ]
+}
+
+// A token must be sendable as `Authorization: Bearer <token>`.
+const TOKEN = /^[\x21-\x7e]+$/
+
+/** Checks installations (ids as core defines them, sendable tokens, no duplicate ids); throws naming the entry. */
+export const checkInstallations = (
+  installations: unknown,
+  source: string
+): ReadonlyArray<InstallationSeed> => {
+  if (!Array.isArray(installations)) throw new Error(`${source}: installations: expected an array`)
+  const seen = new Set<string>()
+  return installations.map((entry: unknown, index) => {
+    const at = `${source}: installations[${index}]`
+    const { id, token } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >
+    const checked = validate(IntegrationConfigurationId, id)
+    if (!checked.success) throw new Error(`${at}.id: ${checked.issues[0]?.message}`)
+    if (typeof token !== "string" || !TOKEN.test(token)) {
+      throw new Error(`${at}.token: expected a non-empty string of visible ASCII characters`)
+    }
+    if (seen.has(checked.data))
+      throw new Error(`${at}.id: duplicate installation ${JSON.stringify(checked.data)}`)
+    seen.add(checked.data)
+    return { id: checked.data, token }
+  })
+}
+
+/** Reads and checks a seed file. */
+export const loadSeedFile = (path: string): EmulatorSeed => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"))
+  } catch (cause) {
+    throw new Error(`seed file ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  }
+  const installations = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<
+    string,
+    unknown
+  >
+  return { installations: checkInstallations(installations.installations, `seed file ${path}`) }
+}

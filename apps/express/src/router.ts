@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto"
+import {
+  CreateEventBody,
+  createEventRoute,
+  formatIssues,
+  IntegrationConfigurationId,
+  type Route,
+  UpdateInstallationBody,
+  updateInstallationRoute,
+  type ValidationResult,
+  validate
+} from "@marketplace-kit/core"
+import express, { type Request, type RequestHandler, type Response } from "express"
+import { type BackendResult, type MarketplaceBackend, type RequestContext, runBackend } from "./Backend.js"
+import { bearerToken } from "./Bearer.js"
+import { vercelErrorHandler } from "./ErrorResponse.js"
+import { HttpError } from "./HttpError.js"
+
+/** Options of {@link marketplaceRouter}. */
+export interface MarketplaceRouterOptions {
+  /** The logic behind the routes: the emulator, the forwarder, or your own. */
+  readonly backend: MarketplaceBackend
+  /** Largest accepted JSON body, in bytes or as a string such as `"1mb"`; default `"100kb"`. */
+  readonly bodyLimit?: number | string
+}
+
+const JSON_TYPES = ["application/json", "application/*+json"]
+
+const requestContext = (
+  req: Request,
+  res: Response,
+  operation: RequestContext["operation"]
+): RequestContext => {
+  const controller = new AbortController()
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  const requestId: unknown = res.locals.requestId
+  const ctx = {
+    requestId: typeof requestId === "string" ? requestId : randomUUID(),
+    operation,
+    signal: controller.signal
+  }
+  return Object.defineProperty(ctx, "token", { value: bearerToken(req), enumerable: false }) as RequestContext
+}
+
+const validId = (raw: unknown): string => {
+  const result = validate(IntegrationConfigurationId, raw)
+  if (result.success) return result.data
+  const issues = result.issues.map((issue) => ({
+    path: "integrationConfigurationId",
+    message: issue.message
+  }))
+  throw HttpError.of(400, formatIssues(issues), { extra: { issues } })
+}
+
+const valid = <T>(result: ValidationResult<T>): T => {
+  if (result.success) return result.data
+  throw HttpError.of(400, result.message, { extra: { issues: result.issues } })
+}
+
+/**
+ * Express Router serving core's route contract (`PATCH /v1/installations/:id`, `POST …/events`) in
+ * front of a backend. Mount it at any prefix; every error it answers is Vercel-shaped JSON. A backend
+ * bug is answered with a generic 500 and then passed to `next(err)` for the host app's error handlers.
+ */
+export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Router => {
+  const { backend } = options
+  const parseJson = express.json({ limit: options.bodyLimit ?? "100kb", type: JSON_TYPES })
+
+  // An absent body reads as `{}`; a body of another type is refused before it is read.
+  const readBody = (req: Request, res: Response) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (req.is(JSON_TYPES) === false) {
+        const received = req.get("content-type") ?? "none"
+        reject(HttpError.of(415, `Content-Type must be application/json, received ${received}`))
+      } else parseJson(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {})))
+    })
+
+  const serve =
+    (
+      route: Route,
+      handle: (ctx: RequestContext, id: string, input: unknown) => BackendResult
+    ): RequestHandler =>
+    async (req, res, next) => {
+      const ctx = requestContext(req, res, route.operation)
+      try {
+        const id = validId(req.params.integrationConfigurationId)
+        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
+        const input = await readBody(req, res)
+        await runBackend(handle(ctx, id, input), ctx.signal)
+        res.status(route.successStatus).end()
+      } catch (err) {
+        // A caller that hung up gets no answer, and its interruption is not a bug.
+        if (!ctx.signal.aborted) next(err)
+      }
+    }
+
+  const methodNotAllowed =
+    (route: Route): RequestHandler =>
+    (req, _res, next) =>
+      next(
+        HttpError.of(405, `Method ${req.method} is not allowed here; use ${route.method}`, {
+          headers: { Allow: route.method }
+        })
+      )
+
+  const router = express.Router()
+  router
+    .route(updateInstallationRoute.path)
+    .patch(
+      serve(updateInstallationRoute, (ctx, id, input) =>
+        backend.updateInstallation(ctx, id, valid(validate(UpdateInstallationBody, input)))
+      )
+    )
+    .all(methodNotAllowed(updateInstallationRoute))
+  router
+    .route(createEventRoute.path)
+    .post(
+      serve(createEventRoute, (ctx, id, input) =>
+        backend.createEvent(ctx, id, valid(validate(CreateEventBody, input)).event)
+      )
+    )
+    .all(methodNotAllowed(createEventRoute))
+  router.use((req, _res, next) =>
+    next(HttpError.of(404, `No route for ${req.method} ${req.path.slice(0, 200)}`))
+  )
+  router.use(vercelErrorHandler)
+  return router
+}
