@@ -1,5 +1,6 @@
 export type { BackendError, BackendResult, MarketplaceBackend, Operation, RequestContext } from "./Backend.js"
 export { createEmulator, type Emulator, type EmulatorOptions } from "./backends/emulator.js"
+export { createForwardBackend, type ForwardBackendOptions } from "./backends/forward.js"
 export { type EmulatorServer, type EmulatorServerOptions, startEmulatorServer } from "./EmulatorServer.js"
 export type { ChaosOptions } from "./emulator/Chaos.js"
 export type { RateLimitOptions } from "./emulator/RateLimiter.js"
