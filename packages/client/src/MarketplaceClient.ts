@@ -159,7 +159,7 @@ export const make = (
             const body = parseVercelError(scrub(text))
             const requestId = response.headers["x-vercel-id"]
             const retryAfter = Retry.parseRetryAfter(response.headers, now)
-            const detail = [body?.code, body?.message].filter((part) => part !== undefined && part !== "")
+            const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
             const notes = [
               ...(requestId === undefined ? [] : [`request id ${requestId}`]),
               ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
@@ -171,7 +171,7 @@ export const make = (
                 path,
                 attempts,
                 status: response.status,
-                message: `${method} ${path} → ${[response.status, ...detail].join(" ")} (${notes.join(", ")})`,
+                message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
                 ...(body === undefined ? {} : { body, code: body.code }),
                 ...(requestId === undefined ? {} : { requestId })
               },

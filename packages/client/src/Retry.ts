@@ -83,7 +83,8 @@ export const parseRetryAfter = (
   const value = headers["retry-after"]
   if (value === undefined) return undefined
   if (DELTA_SECONDS.test(value)) return Duration.millis(Number(value) * 1000)
-  const date = Date.parse(value)
+  // An HTTP-date always names its day and month; this keeps Date.parse from reading "-3" as a year.
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN
   return Number.isNaN(date) ? undefined : Duration.millis(Math.max(0, date - now))
 }
 

@@ -1,3 +1,10 @@
+export type {
+  MarketplaceEvent,
+  Notification,
+  UpdateInstallationBody,
+  ValidationIssue,
+  VercelErrorDetail
+} from "@marketplace-kit/core"
 export * from "./MarketplaceClient.js"
 export * from "./MarketplaceError.js"
 export * from "./promise.js"

@@ -1,4 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type { UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { type ClientOptions, make } from "../../src/MarketplaceClient.js"
@@ -10,7 +11,7 @@ export const TOKEN = "vck_TEST-secret-3f9a1c7e5b2d"
 export const ID = "icfg_test123"
 
 /** An update body using every field. */
-export const fullUpdate = {
+export const fullUpdate: UpdateInstallationBody = {
   billingPlan: {
     id: "pro",
     type: "subscription",
@@ -30,7 +31,7 @@ export const fullUpdate = {
   },
   status: "ready",
   externalId: "cust_42"
-} as const
+}
 
 /** Retry settings that keep tests fast: real but tiny waits. */
 export const fastRetry = { baseDelay: "2 millis", maxDelay: "10 millis" } as const

@@ -1,0 +1,283 @@
+import { describe, expect, it } from "@effect/vitest"
+import { vercelError } from "@marketplace-kit/core"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import {
+  createMarketplaceClient,
+  RateLimited,
+  Retry,
+  ServerError,
+  Timeout,
+  TransportError
+} from "../src/index.js"
+import { clientFor, ID, TOKEN } from "./support/fixtures.js"
+import { refusedPort, startServer, testServer } from "./support/TestServer.js"
+
+const status = (code: number, headers: Record<string, string> = {}) => ({
+  status: code,
+  headers,
+  body: vercelError(`status_${code}`, `status ${code}`)
+})
+const ok = { status: 204 }
+const realPause = (ms: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, ms)))
+
+// Under TestClock, waits until the client is asleep until `deadline` (it gets there after real HTTP I/O).
+const sleepingUntil = (deadline: number) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 1000; i++) {
+      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
+      if (sleeps.includes(deadline)) return sleeps
+      yield* realPause(2)
+    }
+    return Chunk.toReadonlyArray(yield* TestClock.sleeps())
+  })
+
+describe("which failures are retried", () => {
+  it.scopedLive("503, 503, then 204 succeeds on the third attempt", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(503), status(503), ok])
+      const client = yield* clientFor(server.url)
+      yield* client.updateInstallation(ID, { status: "ready" })
+      expect(server.requests).toHaveLength(3)
+      expect(new Set(server.requests.map((request) => request.body))).toEqual(new Set(['{"status":"ready"}']))
+    })
+  )
+
+  it.scopedLive("408, 429, 500, 502 and 504 are all retried", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(408), status(429), status(500), status(502), status(504), ok])
+      const client = yield* clientFor(server.url, { retry: { maxAttempts: 6, baseDelay: 1, maxDelay: 5 } })
+      yield* client.installationUpdated(ID)
+      expect(server.requests).toHaveLength(6)
+    })
+  )
+
+  it.scopedLive("a server that keeps failing gets 5 attempts by default, and the error says so", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(500, { "x-vercel-id": "iad1::last" })])
+      const client = yield* clientFor(server.url)
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error).toBeInstanceOf(ServerError)
+      expect(error).toMatchObject({ attempts: 5, status: 500, code: "status_500", requestId: "iad1::last" })
+      expect(error.message).toContain("5 attempts")
+      expect(server.requests).toHaveLength(5)
+    })
+  )
+
+  it.scopedLive("maxAttempts caps the attempts; retry: false sends once", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(503)])
+      const three = yield* clientFor(server.url, { retry: { maxAttempts: 3, baseDelay: 1 } })
+      expect((yield* Effect.flip(three.installationUpdated(ID))).attempts).toBe(3)
+      expect(server.requests).toHaveLength(3)
+      const once = yield* clientFor(server.url, { retry: false })
+      expect((yield* Effect.flip(once.installationUpdated(ID))).attempts).toBe(1)
+      expect(server.requests).toHaveLength(4)
+    })
+  )
+
+  it.scopedLive.each([400, 401, 403, 404, 409, 422, 501])("%i is never retried", (code) =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(code), ok])
+      const client = yield* clientFor(server.url)
+      const error = yield* Effect.flip(client.createEvent(ID, { type: "installation.updated" }))
+      expect(error).toMatchObject({ status: code, attempts: 1 })
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+})
+
+describe("Retry-After", () => {
+  it.scoped("delta-seconds: the retry waits exactly that long (TestClock)", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(429, { "retry-after": "3" }), ok])
+      const client = yield* clientFor(server.url)
+      const call = yield* Effect.fork(client.updateInstallation(ID, {}))
+      const sleeps = yield* sleepingUntil(3000)
+      expect(sleeps).toContain(3000)
+      expect(sleeps.filter((deadline) => deadline < 3000)).toEqual([])
+      yield* TestClock.adjust("2999 millis")
+      expect(server.requests).toHaveLength(1)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(call)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scoped("HTTP-date: the retry waits until that date (TestClock)", () =>
+    Effect.gen(function* () {
+      const now = Date.parse("2026-03-01T12:00:00Z")
+      yield* TestClock.setTime(now)
+      const server = yield* testServer([status(429, { "retry-after": "Sun, 01 Mar 2026 12:00:08 GMT" }), ok])
+      const client = yield* clientFor(server.url)
+      const call = yield* Effect.fork(client.updateInstallation(ID, {}))
+      const sleeps = yield* sleepingUntil(now + 8000)
+      expect(sleeps).toContain(now + 8000)
+      expect(sleeps.filter((deadline) => deadline < now + 8000)).toEqual([])
+      yield* TestClock.adjust("8 seconds")
+      yield* Fiber.join(call)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scoped("retry-after-ms is honoured and wins over a backoff that is shorter (TestClock)", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(429, { "retry-after-ms": "1500", "retry-after": "9" }), ok])
+      const client = yield* clientFor(server.url)
+      const call = yield* Effect.fork(client.createEvent(ID, { type: "resource.updated", resourceId: "r" }))
+      expect(yield* sleepingUntil(1500)).toContain(1500)
+      yield* TestClock.adjust("1500 millis")
+      yield* Fiber.join(call)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scopedLive("a Retry-After longer than the budget fails at once with RateLimited", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(429, { "retry-after": "120", "x-vercel-id": "fra1::rl" }), ok])
+      const client = yield* clientFor(server.url)
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error).toBeInstanceOf(RateLimited)
+      expect(error).toMatchObject({ attempts: 1, status: 429, code: "status_429", requestId: "fra1::rl" })
+      expect(error._tag === "RateLimited" && Duration.toSeconds(error.retryAfter!)).toBe(120)
+      expect(server.requests).toHaveLength(1)
+    })
+  )
+
+  it.scopedLive("the budget counts from the start of the call, earlier waits included", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(429, { "retry-after-ms": "60" })])
+      const client = yield* clientFor(server.url, { retry: { maxElapsed: "100 millis", baseDelay: 1 } })
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error).toBeInstanceOf(RateLimited)
+      expect(error.attempts).toBe(2)
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scopedLive("a backoff that would overrun the budget is not started", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([status(503)])
+      const client = yield* clientFor(server.url, {
+        retry: { maxAttempts: 10, maxElapsed: "30 millis", baseDelay: "20 millis" }
+      })
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error).toMatchObject({ _tag: "ServerError", attempts: 2 })
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+})
+
+describe("timeouts and transport failures", () => {
+  it.scopedLive("an attempt with no response times out, is aborted, and is retried", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([{ hang: true }])
+      const client = yield* clientFor(server.url, {
+        timeout: "40 millis",
+        retry: { maxAttempts: 2, baseDelay: 1 }
+      })
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error).toBeInstanceOf(Timeout)
+      expect(error).toMatchObject({ attempts: 2, method: "PATCH", path: `/v1/installations/${ID}` })
+      expect(error.message).toBe(`PATCH /v1/installations/${ID} → no response within 40ms (2 attempts)`)
+      expect(server.requests).toHaveLength(2)
+      for (let i = 0; i < 100 && !server.requests.every((request) => request.aborted); i++)
+        yield* realPause(5)
+      expect(server.requests.map((request) => request.aborted)).toEqual([true, true])
+    })
+  )
+
+  it.scopedLive("a timed-out attempt followed by a quick answer succeeds", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([{ hang: true }, ok])
+      const client = yield* clientFor(server.url, { timeout: "40 millis" })
+      yield* client.updateInstallation(ID, {})
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+
+  it.scopedLive("connection refused → TransportError after every attempt", () =>
+    Effect.gen(function* () {
+      const port = yield* Effect.promise(refusedPort)
+      const client = yield* clientFor(`http://127.0.0.1:${port}`, { retry: { maxAttempts: 3, baseDelay: 1 } })
+      const error = yield* Effect.flip(client.createEvent(ID, { type: "installation.updated" }))
+      expect(error).toBeInstanceOf(TransportError)
+      expect(error).toMatchObject({ attempts: 3, method: "POST", path: `/v1/installations/${ID}/events` })
+      expect(error.status).toBeUndefined()
+      expect(error.message).toContain("ECONNREFUSED")
+      expect(error.message).toContain("(3 attempts)")
+    })
+  )
+
+  it.scopedLive("a connection reset is retried", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([{ reset: true }, ok])
+      const client = yield* clientFor(server.url)
+      yield* client.updateInstallation(ID, {})
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+})
+
+describe("Promise facade retries", () => {
+  it("takes its retry options and timeout in milliseconds", async () => {
+    const server = await startServer([status(502), { hang: true }, ok])
+    try {
+      const client = createMarketplaceClient({
+        token: TOKEN,
+        baseUrl: server.url,
+        timeoutMs: 40,
+        retry: { baseDelay: 1, maxDelay: 5 }
+      })
+      await client.installationUpdated(ID, "plan")
+      expect(server.requests).toHaveLength(3)
+      const once = createMarketplaceClient({ token: TOKEN, baseUrl: server.url, timeoutMs: 40, retry: false })
+      await expect(once.installationUpdated(ID)).resolves.toBeUndefined()
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("Retry.parseRetryAfter", () => {
+  const now = Date.parse("2026-03-01T12:00:00Z")
+  const parse = (headers: Record<string, string>) => {
+    const wait = Retry.parseRetryAfter(headers, now)
+    return wait === undefined ? undefined : Duration.toMillis(wait)
+  }
+
+  it("reads delta-seconds, HTTP-dates and retry-after-ms", () => {
+    expect(parse({ "retry-after": "5" })).toBe(5000)
+    expect(parse({ "retry-after": "0.25" })).toBe(250)
+    expect(parse({ "retry-after": "Sun, 01 Mar 2026 12:00:30 GMT" })).toBe(30_000)
+    expect(parse({ "retry-after-ms": "1200", "retry-after": "5" })).toBe(1200)
+  })
+
+  it("treats a past date as no wait and ignores what it cannot read", () => {
+    expect(parse({ "retry-after": "Sun, 01 Mar 2026 11:00:00 GMT" })).toBe(0)
+    expect(parse({ "retry-after": "soon" })).toBeUndefined()
+    expect(parse({ "retry-after": "-3" })).toBeUndefined()
+    expect(parse({ "retry-after-ms": "abc" })).toBeUndefined()
+    expect(parse({})).toBeUndefined()
+  })
+})
+
+describe("Retry.retryPolicy", () => {
+  it("fills in the defaults: 5 attempts, 60 s, 200 ms base, 10 s cap", () => {
+    const policy = Retry.retryPolicy(undefined)
+    expect(policy.maxAttempts).toBe(5)
+    expect(Duration.toMillis(policy.maxElapsed)).toBe(60_000)
+    expect(Duration.toMillis(policy.baseDelay)).toBe(200)
+    expect(Duration.toMillis(policy.maxDelay)).toBe(10_000)
+  })
+
+  it("turns false into one attempt and nonsense attempt counts into at least one", () => {
+    expect(Retry.retryPolicy(false).maxAttempts).toBe(1)
+    expect(Retry.retryPolicy({ maxAttempts: 0 }).maxAttempts).toBe(1)
+    expect(Retry.retryPolicy({ maxAttempts: 2.7 }).maxAttempts).toBe(2)
+    expect(Retry.retryPolicy({ maxAttempts: Number.NaN }).maxAttempts).toBe(5)
+  })
+})
