@@ -1,0 +1,26 @@
+import * as Args from "@effect/cli/Args"
+import type * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import type { globalOptions } from "./GlobalOptions.js"
+
+/** Arguments and own flags (global flags aside) of `mkit bulk`. */
+export const bulkOptions = {
+  file: Args.text({ name: "file|-" }).pipe(
+    Args.withDescription("NDJSON file of operations, or - for stdin.")
+  ),
+  concurrency: Options.integer("concurrency").pipe(
+    Options.withPseudoName("n"),
+    Options.withDescription("Requests in flight at once (default 4)."),
+    Options.withDefault(4)
+  ),
+  failed: Options.text("failed").pipe(
+    Options.withPseudoName("file"),
+    Options.withDescription("Write every line that did not succeed, verbatim, to this file (for a re-run)."),
+    Options.optional
+  )
+} as const
+
+/** The parsed arguments of `mkit bulk`. */
+export type BulkFlags = Command.Command.ParseConfig<
+  typeof bulkOptions & { readonly global: typeof globalOptions }
+>

@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs"
+import { defineConfig } from "tsup"
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
+  version: string
+}
+
+export default defineConfig({
+  entry: { mkit: "src/bin.ts" },
+  format: ["esm"],
+  outExtension: () => ({ js: ".mjs" }),
+  platform: "node",
+  target: "node20",
+  // One self-contained program: every dependency is bundled, nothing is resolved at run time.
+  noExternal: [/.*/],
+  // Command handlers are dynamic imports, so `--help` loads only the command tree and the
+  // emulator (Express) only loads for `serve` and `demo`.
+  splitting: true,
+  minify: true,
+  sourcemap: false,
+  clean: true,
+  define: { __MKIT_VERSION__: JSON.stringify(version) },
+  // Bundled CommonJS dependencies (Express and its deps) call require() for Node built-ins.
+  banner: {
+    js: 'import { createRequire as __mkitCreateRequire } from "node:module";const require=__mkitCreateRequire(import.meta.url);'
+  }
+})
