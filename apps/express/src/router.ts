@@ -15,6 +15,7 @@ import { type BackendResult, type MarketplaceBackend, type RequestContext, runBa
 import { bearerToken } from "./Bearer.js"
 import { vercelErrorHandler } from "./ErrorResponse.js"
 import { HttpError } from "./HttpError.js"
+import { nestsDeeperThan } from "./JsonDepth.js"
 
 /** Options of {@link marketplaceRouter}. */
 export interface MarketplaceRouterOptions {
@@ -25,6 +26,9 @@ export interface MarketplaceRouterOptions {
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"]
+// Real bodies nest 4 levels; the cap keeps a hostile body from overflowing the stack of whatever
+// serializes it later (the data file, the forwarder, the inspection API).
+const MAX_DEPTH = 32
 
 const requestContext = (
   req: Request,
@@ -68,10 +72,12 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
   const { backend } = options
   const parseJson = express.json({ limit: options.bodyLimit ?? "100kb", type: JSON_TYPES })
 
-  // An absent body reads as `{}`; a body of another type is refused before it is read.
+  // An absent or empty body reads as `{}`; a body of another type is refused before it is read.
   const readBody = (req: Request, res: Response) =>
     new Promise<unknown>((resolve, reject) => {
-      if (req.is(JSON_TYPES) === false) {
+      const { "content-length": length, "transfer-encoding": encoding } = req.headers
+      if (length === "0" || (length === undefined && encoding === undefined)) resolve(req.body ?? {})
+      else if (req.is(JSON_TYPES) === false) {
         const received = req.get("content-type") ?? "none"
         reject(HttpError.of(415, `Content-Type must be application/json, received ${received}`))
       } else parseJson(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {})))
@@ -88,6 +94,8 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
         const id = validId(req.params.integrationConfigurationId)
         if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
         const input = await readBody(req, res)
+        if (nestsDeeperThan(input, MAX_DEPTH))
+          throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
         await runBackend(handle(ctx, id, input), ctx.signal)
         res.status(route.successStatus).end()
       } catch (err) {
