@@ -119,7 +119,12 @@ export const make = (
   options: ClientOptions
 ): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
   Effect.map(HttpClient.HttpClient, (httpClient) => {
-    const client = HttpClient.mapRequest(httpClient, prepareRequest(options, options.token))
+    // The platform's own HTTP span would end holding the request, whose headers serialize the token
+    // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
+    const client = httpClient.pipe(
+      HttpClient.mapRequest(prepareRequest(options, options.token)),
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
     const policy = Retry.retryPolicy(options.retry)
     const timeout = Duration.decode(options.timeout ?? defaultTimeout)
     const secret = Redacted.value(options.token)
@@ -157,7 +162,8 @@ export const make = (
             const text = yield* Effect.orElseSucceed(response.text, () => "")
             const now = yield* Clock.currentTimeMillis
             const body = parseVercelError(scrub(text))
-            const requestId = response.headers["x-vercel-id"]
+            const vercelId = response.headers["x-vercel-id"]
+            const requestId = vercelId === undefined ? undefined : scrub(vercelId)
             const retryAfter = Retry.parseRetryAfter(response.headers, now)
             const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
             const notes = [
@@ -193,12 +199,15 @@ export const make = (
           attempts++
           status = undefined
           return client.execute(request).pipe(
-            Effect.flatMap((response) => {
+            Effect.tap((response) => {
               status = response.status
-              return response.status >= 200 && response.status < 300
+              return Effect.annotateCurrentSpan("http.response.status_code", response.status)
+            }),
+            Effect.flatMap((response) =>
+              response.status >= 200 && response.status < 300
                 ? Effect.ignore(response.arrayBuffer)
                 : Effect.flatMap(fromResponse(response), Effect.fail)
-            }),
+            ),
             Effect.catchTags({ RequestError: fromTransport, ResponseError: fromTransport }),
             Effect.timeoutFail({
               duration: timeout,
@@ -210,7 +219,16 @@ export const make = (
                   message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
                 })
             }),
-            Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`))
+            Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`)),
+            Effect.withSpan("MarketplaceClient.attempt", {
+              kind: "client",
+              captureStackTrace: false,
+              attributes: {
+                "http.request.method": method,
+                "url.full": plan.url,
+                "marketplace.attempt": attempts
+              }
+            })
           )
         })
 
@@ -231,6 +249,7 @@ export const make = (
         Effect.annotateLogs({ operation, installationId: id }),
         Effect.withSpan(`MarketplaceClient.${operation}`, {
           kind: "client",
+          captureStackTrace: false,
           attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
         })
       )
