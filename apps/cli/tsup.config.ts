@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { defineConfig } from "tsup"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
@@ -6,7 +6,7 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 }
 
 export default defineConfig({
-  entry: { mkit: "src/bin.ts" },
+  entry: { mkit: "src/bin.ts", "help-pages": "src/HelpPages.ts" },
   format: ["esm"],
   outExtension: () => ({ js: ".mjs" }),
   platform: "node",
@@ -19,6 +19,12 @@ export default defineConfig({
   minify: true,
   sourcemap: false,
   clean: true,
+  // Render the help pages once, so `mkit --help` prints them without loading Effect.
+  onSuccess: async () => {
+    const bundle = new URL("./dist/help-pages.mjs", import.meta.url).href
+    const { helpPages } = (await import(bundle)) as { helpPages: () => Record<string, string> }
+    writeFileSync(new URL("./dist/help.json", import.meta.url), JSON.stringify(helpPages()))
+  },
   define: { __MKIT_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS dependencies (Express and its deps) call require() for Node built-ins.
   banner: {

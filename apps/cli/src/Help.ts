@@ -2,6 +2,7 @@ import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import type * as Span from "@effect/cli/HelpDoc/Span"
+import { bold, strip } from "./Ansi.js"
 
 /** A command in the help tree: its path, a one-line summary, and what its page shows. */
 export interface HelpNode {
@@ -47,11 +48,7 @@ const BOILERPLATE =
   /^(A user-defined piece of text( that is confidential)?|An integer|A floating point number|A true or false value|This setting is optional|This option may be repeated zero or more times|This option can be set from environment variables)\.$/
 const BUILT_IN_TERM = /^(\(-h, --help\)|--completions|--log-level|--wizard|--version)(?=\s|$)/
 
-const ESC = String.fromCharCode(27)
-const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, "g")
-const bold = (text: string) => `${ESC}[1m${text}${ESC}[0m`
-
-const plain = (span: Span.Span): string => HelpDoc.toAnsiText(HelpDoc.p(span)).replace(ANSI, "").trim()
+const plain = (span: Span.Span): string => strip(HelpDoc.toAnsiText(HelpDoc.p(span))).trim()
 
 const flatten = (doc: HelpDoc.HelpDoc): ReadonlyArray<HelpDoc.HelpDoc> =>
   doc._tag === "Sequence" ? [...flatten(doc.left), ...flatten(doc.right)] : [doc]
@@ -107,6 +104,9 @@ const leaves = (node: HelpNode, prefix: string): Array<readonly [string, string]
     ? [[`${prefix}${node.name} ${(node.usage ?? "").replace(/ ?\[flags\]$/, "")}`.trim(), node.summary]]
     : node.children.flatMap((child) => leaves(child, `${prefix}${node.name} `))
 
+/** Help pages are laid out for this many columns, so they can be rendered once, at build time. */
+export const WIDTH = 100
+
 /**
  * Renders the help page of a command. Flag descriptions come from the @effect/cli definitions
  * themselves (so the page cannot drift from what is parsed), laid out compactly: one row per
@@ -116,7 +116,7 @@ export const render = (
   path: ReadonlyArray<HelpNode>,
   global: Command.Command.Config,
   version: string,
-  width = 100
+  width = WIDTH
 ): string => {
   const node = path[path.length - 1]!
   const root = path[0]!
@@ -160,4 +160,24 @@ export const render = (
     `\n${isRoot ? "Run `mkit <command> --help` for a command's flags." : "Run `mkit --help` for all commands."}`
   )
   return parts.join("")
+}
+
+/** Every help page, keyed by command path without `mkit` (`""`, `"installation"`, `"installation update"`…). */
+export const pages = (
+  root: HelpNode,
+  global: Command.Command.Config,
+  version: string
+): Record<string, string> => {
+  const out: Record<string, string> = {}
+  const visit = (path: ReadonlyArray<HelpNode>) => {
+    out[
+      path
+        .slice(1)
+        .map((node) => node.name)
+        .join(" ")
+    ] = render(path, global, version)
+    for (const child of path[path.length - 1]!.children ?? []) visit([...path, child])
+  }
+  visit([root])
+  return out
 }

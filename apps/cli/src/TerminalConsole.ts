@@ -1,22 +1,23 @@
 import { format } from "node:util"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import { strip, wantsColor } from "./Ansi.js"
 
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
-
-/** Whether a stream should receive colors: a TTY, and `NO_COLOR` unset. */
-export const wantsColor = (stream: NodeJS.WriteStream): boolean =>
-  stream.isTTY === true && (process.env.NO_COLOR ?? "") === ""
+// Shorter strings are no real token, and scrubbing them would mangle ordinary words.
+const MIN_SECRET_LENGTH = 8
 
 /** Replaces every occurrence of each secret with `<redacted>`. */
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((out, secret) => (secret.length > 0 ? out.split(secret).join("<redacted>") : out), text)
+  secrets.reduce(
+    (out, secret) => (secret.length >= MIN_SECRET_LENGTH ? out.replaceAll(secret, "<redacted>") : out),
+    text
+  )
 
 const writer =
   (stream: NodeJS.WriteStream, secrets: ReadonlyArray<string>) =>
   (...args: ReadonlyArray<unknown>): void => {
     const text = format(...args)
-    stream.write(`${scrub(wantsColor(stream) ? text : text.replace(ANSI, ""), secrets)}\n`)
+    stream.write(`${scrub(wantsColor(stream) ? text : strip(text), secrets)}\n`)
   }
 
 /**

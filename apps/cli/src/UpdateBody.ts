@@ -45,7 +45,7 @@ const planFromFlags = (flags: UpdateFlags) =>
     cost: some(flags.planCost),
     description: some(flags.planDescription),
     effectiveDate: some(flags.planEffectiveDate),
-    paymentMethodRequired: some(flags.paymentMethodRequired),
+    paymentMethodRequired: flags.paymentMethodRequired ? true : undefined,
     details: flags.planDetail.length > 0 ? flags.planDetail.map(detail) : undefined,
     highlightedDetails: flags.planHighlight.length > 0 ? flags.planHighlight.map(detail) : undefined
   })

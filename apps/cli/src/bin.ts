@@ -1,25 +1,27 @@
 #!/usr/bin/env node
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodePath from "@effect/platform-node/NodePath"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import { run } from "./Cli.js"
-import { make as makeConsole } from "./TerminalConsole.js"
+import { readFileSync } from "node:fs"
+import { strip, wantsColor } from "./Ansi.js"
+import { helpPageFor, wantsHelp } from "./HelpPath.js"
+import { version } from "./Version.js"
 
-// Only what @effect/cli needs (not NodeContext, which also brings workers and a process executor).
-const environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+// `--version` and help are answered without loading Effect: the help pages are rendered at build
+// time (see tsup.config.ts) from the very definitions the parser uses. Everything else starts Main.
+const args = process.argv.slice(2)
 
-run(process.argv).pipe(
-  Effect.provide(environment),
-  Effect.withConsole(makeConsole()),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    // Exit explicitly: an idle keep-alive socket must not hold a finished command open.
-    teardown: (exit) =>
-      process.exit(Exit.isSuccess(exit) ? Number(exit.value) : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
-  })
-)
+const prebuiltPages = (): Record<string, string> | undefined => {
+  try {
+    return JSON.parse(readFileSync(new URL("./help.json", import.meta.url), "utf8"))
+  } catch {
+    return undefined
+  }
+}
+
+const pages = wantsHelp(args) ? prebuiltPages() : undefined
+if (args.length === 1 && args[0] === "--version") {
+  process.stdout.write(`${version}\n`)
+} else if (pages !== undefined) {
+  const page = pages[helpPageFor(args, (key) => key in pages)] ?? ""
+  process.stdout.write(`${wantsColor(process.stdout) ? page : strip(page)}\n`)
+} else {
+  await import("./Main.js")
+}

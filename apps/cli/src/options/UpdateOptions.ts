@@ -32,8 +32,7 @@ export const updateOptions = {
     "When the plan takes effect (ISO-8601 with offset)."
   ),
   paymentMethodRequired: Options.boolean("payment-method-required").pipe(
-    Options.withDescription("Mark the plan as requiring a payment method."),
-    Options.optional
+    Options.withDescription("Mark the plan as requiring a payment method (to send false, use --plan-file).")
   ),
   planDetail: Options.text("plan-detail").pipe(
     Options.withPseudoName("label=value"),
