@@ -83,7 +83,7 @@ describe("emulator: auth like Vercel", () => {
 describe("emulator: PATCH semantics and the write log", () => {
   it("absent = unchanged, billingPlan replaces, notification null clears, status and externalId set", async () => {
     const { url, emulator } = await start()
-    const patch = (body: unknown) =>
+    const patch = (body: object) =>
       request(url).patch(`/v1/installations/${A.id}`).set(bearer(A.token)).send(body).expect(204)
     await patch({
       billingPlan: { ...plan, custom: { tier: 2 } },
