@@ -14,7 +14,7 @@ import {
   TransportError
 } from "../src/index.js"
 import { clientFor, ID, TOKEN } from "./support/fixtures.js"
-import { refusedPort, startServer, testServer } from "./support/TestServer.js"
+import { refusedPort, startServer, testServer, wasAborted } from "./support/TestServer.js"
 
 const status = (code: number, headers: Record<string, string> = {}) => ({
   status: code,
@@ -24,16 +24,18 @@ const status = (code: number, headers: Record<string, string> = {}) => ({
 const ok = { status: 204 }
 const realPause = (ms: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, ms)))
 
-// Under TestClock, waits until the client is asleep until `deadline` (it gets there after real HTTP I/O).
-const sleepingUntil = (deadline: number) =>
+// Under TestClock, waits (in real time, as the client does real HTTP I/O) until the client is asleep
+// with a deadline that `matches`; returns all pending deadlines.
+const asleep = (matches: (deadline: number) => boolean) =>
   Effect.gen(function* () {
     for (let i = 0; i < 1000; i++) {
       const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-      if (sleeps.includes(deadline)) return sleeps
+      if (sleeps.some(matches)) return sleeps
       yield* realPause(2)
     }
     return Chunk.toReadonlyArray(yield* TestClock.sleeps())
   })
+const sleepingUntil = (deadline: number) => asleep((at) => at === deadline)
 
 describe("which failures are retried", () => {
   it.scopedLive("503, 503, then 204 succeeds on the third attempt", () =>
@@ -147,25 +149,34 @@ describe("Retry-After", () => {
     })
   )
 
-  it.scopedLive("the budget counts from the start of the call, earlier waits included", () =>
+  it.scoped("the budget counts from the start of the call, earlier waits included (TestClock)", () =>
     Effect.gen(function* () {
-      const server = yield* testServer([status(429, { "retry-after-ms": "60" })])
-      const client = yield* clientFor(server.url, { retry: { maxElapsed: "100 millis", baseDelay: 1 } })
-      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      const server = yield* testServer([status(429, { "retry-after": "60" })])
+      const client = yield* clientFor(server.url, { retry: { maxElapsed: "100 seconds" } })
+      const call = yield* Effect.fork(client.updateInstallation(ID, {}))
+      expect(yield* sleepingUntil(60_000)).toContain(60_000)
+      yield* TestClock.adjust("60 seconds")
+      const error = yield* Effect.flip(Fiber.join(call))
       expect(error).toBeInstanceOf(RateLimited)
       expect(error.attempts).toBe(2)
       expect(server.requests).toHaveLength(2)
     })
   )
 
-  it.scopedLive("a backoff that would overrun the budget is not started", () =>
+  it.scoped("a backoff that would overrun the budget is not started (TestClock)", () =>
     Effect.gen(function* () {
       const server = yield* testServer([status(503)])
       const client = yield* clientFor(server.url, {
-        retry: { maxAttempts: 10, maxElapsed: "30 millis", baseDelay: "20 millis" }
+        retry: { maxAttempts: 10, maxElapsed: "30 seconds", baseDelay: "20 seconds", maxDelay: "1 minute" }
       })
-      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
-      expect(error).toMatchObject({ _tag: "ServerError", attempts: 2 })
+      const call = yield* Effect.fork(client.updateInstallation(ID, {}))
+      // The first backoff is 20 s ± 20% and fits; the second (40 s ± 20%) cannot.
+      const sleeps = yield* asleep((at) => at >= 16_000 && at <= 24_000)
+      expect(sleeps.filter((at) => at >= 16_000 && at <= 24_000)).toHaveLength(1)
+      yield* TestClock.adjust("24 seconds")
+      const error = yield* Effect.flip(Fiber.join(call))
+      expect(error._tag).toBe("ServerError")
+      expect(error.attempts).toBe(2)
       expect(server.requests).toHaveLength(2)
     })
   )
@@ -184,18 +195,18 @@ describe("timeouts and transport failures", () => {
       expect(error).toMatchObject({ attempts: 2, method: "PATCH", path: `/v1/installations/${ID}` })
       expect(error.message).toBe(`PATCH /v1/installations/${ID} → no response within 40ms (2 attempts)`)
       expect(server.requests).toHaveLength(2)
-      for (let i = 0; i < 100 && !server.requests.every((request) => request.aborted); i++)
-        yield* realPause(5)
-      expect(server.requests.map((request) => request.aborted)).toEqual([true, true])
+      const aborted = yield* Effect.promise(() => Promise.all(server.requests.map(wasAborted)))
+      expect(aborted).toEqual([true, true])
     })
   )
 
-  it.scopedLive("a timed-out attempt followed by a quick answer succeeds", () =>
+  it.scopedLive("a timed-out attempt is retried and a later answer wins", () =>
     Effect.gen(function* () {
-      const server = yield* testServer([{ hang: true }, ok])
-      const client = yield* clientFor(server.url, { timeout: "40 millis" })
+      const server = yield* testServer((_, index) => (index === 0 ? { hang: true } : ok))
+      const client = yield* clientFor(server.url, { timeout: "100 millis" })
       yield* client.updateInstallation(ID, {})
-      expect(server.requests).toHaveLength(2)
+      expect(server.requests.length).toBeGreaterThanOrEqual(2)
+      expect(yield* Effect.promise(() => wasAborted(server.requests[0]))).toBe(true)
     })
   )
 
@@ -224,17 +235,18 @@ describe("timeouts and transport failures", () => {
 
 describe("Promise facade retries", () => {
   it("takes its retry options and timeout in milliseconds", async () => {
-    const server = await startServer([status(502), { hang: true }, ok])
+    const server = await startServer((_, index) => [status(502), { hang: true }][index] ?? ok)
     try {
       const client = createMarketplaceClient({
         token: TOKEN,
         baseUrl: server.url,
-        timeoutMs: 40,
+        timeoutMs: 100,
         retry: { baseDelay: 1, maxDelay: 5 }
       })
       await client.installationUpdated(ID, "plan")
-      expect(server.requests).toHaveLength(3)
-      const once = createMarketplaceClient({ token: TOKEN, baseUrl: server.url, timeoutMs: 40, retry: false })
+      expect(server.requests.length).toBeGreaterThanOrEqual(3)
+      expect(await wasAborted(server.requests[1])).toBe(true)
+      const once = createMarketplaceClient({ token: TOKEN, baseUrl: server.url, retry: false })
       await expect(once.installationUpdated(ID)).resolves.toBeUndefined()
     } finally {
       await server.close()

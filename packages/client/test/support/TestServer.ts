@@ -114,3 +114,10 @@ export const refusedPort = async (): Promise<number> => {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+/** Whether the client dropped this request before its response was sent (waits up to a second to see it). */
+export const wasAborted = async (request: Recorded | undefined): Promise<boolean> => {
+  for (let i = 0; i < 200 && request?.aborted === false; i++)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  return request?.aborted === true
+}
