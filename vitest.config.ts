@@ -19,7 +19,12 @@ class SummaryLine implements Reporter {
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*"],
+    projects: [
+      "packages/*",
+      "apps/*",
+      { test: { name: "bench", root: "bench", include: ["test/**/*.test.ts"] } },
+      { test: { name: "reliability", root: "bench", include: ["reliability/**/*.test.ts"] } }
+    ],
     reporters: ["default", new SummaryLine()]
   }
 })

@@ -1,0 +1,141 @@
+// `pnpm bench`: measures every row against its baseline in the same run and writes BENCHMARKS.md.
+// `--quick` runs tiny N (the smoke test in `pnpm test` uses it); `--out <file>` writes elsewhere.
+import { writeFileSync } from "node:fs"
+import { cpus } from "node:os"
+import { parseArgs } from "node:util"
+import { fmt, ratio } from "./Stats.js"
+import { adapterThroughput } from "./sections/Adapter.js"
+import { bulkDelivery } from "./sections/Bulk.js"
+import { bundleSizes } from "./sections/Bundle.js"
+import { cliStartup } from "./sections/Cli.js"
+import { clientThroughput } from "./sections/ClientThroughput.js"
+import { validationSpeed } from "./sections/Validation.js"
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, out: { type: "string" } }
+})
+const quick = values.quick
+const out = values.out ?? new URL("../../BENCHMARKS.md", import.meta.url).pathname
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
+  [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`)
+  ].join("\n")
+
+const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} kB`
+
+const sections: Array<string> = []
+
+log("1/6 client throughput")
+const client = await clientThroughput(
+  quick
+    ? { requests: 40, rounds: 1, concurrencies: [1, 4] }
+    : { requests: 2000, rounds: 5, concurrencies: [1, 32] }
+)
+sections.push(
+  "## 1. Client throughput (loopback server answering 204/201, half PATCH full body, half POST event)",
+  ...client.map(({ concurrency, results }) => {
+    const base = results["raw fetch"]!
+    return `### concurrency ${concurrency}\n\n${table(
+      ["client", "req/s", "p50 ms", "p99 ms", "req/s vs raw fetch"],
+      Object.entries(results).map(([name, r]) => [
+        name,
+        fmt(r.requestsPerSec),
+        fmt(r.p50Ms, 2),
+        fmt(r.p99Ms, 2),
+        ratio(r.requestsPerSec / base.requestsPerSec)
+      ])
+    )}`
+  })
+)
+
+log("2/6 validation")
+const validation = await validationSpeed(quick ? { roundMs: 50, rounds: 1 } : { roundMs: 1000, rounds: 5 })
+const sdkOps = validation["@vercel/sdk schema"]!
+sections.push(
+  "## 2. Body validation (full update body)",
+  table(
+    ["validator", "ops/s", "vs @vercel/sdk"],
+    Object.entries(validation).map(([name, ops]) => [name, fmt(ops), ratio(ops / sdkOps)])
+  )
+)
+
+log("3/6 adapter")
+const adapter = await adapterThroughput(
+  quick ? { durationSec: 1, rounds: 1, connections: 8 } : { durationSec: 5, rounds: 3, connections: 32 }
+)
+const bare = adapter["bare Express 5 (express.json + 204)"]!
+sections.push(
+  "## 3. Adapter (PATCH full body, autocannon in its own process)",
+  table(
+    ["server", "req/s", "p50 ms", "p99 ms", "vs bare Express"],
+    Object.entries(adapter).map(([name, r]) => [
+      name,
+      fmt(r.requestsPerSec),
+      fmt(r.p50Ms, 1),
+      fmt(r.p99Ms, 1),
+      ratio(r.requestsPerSec / bare.requestsPerSec)
+    ])
+  )
+)
+
+log("4/6 CLI start-up")
+const cli = await cliStartup({ runs: quick ? 2 : 15 })
+const nodeMs = cli.medians["node -e 0"]!
+sections.push(
+  "## 4. CLI cold start (median wall time of a fresh process)",
+  table(
+    ["command", "ms", "vs node -e 0"],
+    Object.entries(cli.medians).map(([name, ms]) => [name, fmt(ms, 1), ratio(ms / nodeMs)])
+  ),
+  `Bundle: \`apps/cli/dist/mkit.mjs\` ${kb(cli.entryBytes)}; all of \`apps/cli/dist\` (lazy chunks included) ${kb(cli.bundleBytes)}.`
+)
+
+log("5/6 client bundle")
+const bundles = await bundleSizes()
+const sdkBundle = bundles["@vercel/sdk (VercelCore + 2 standalone functions)"]
+sections.push(
+  "## 5. Client bundle (esbuild --minify, then gzip -9, an app calling both operations)",
+  table(
+    ["bundle", "minified", "gzip", "gzip vs @vercel/sdk"],
+    Object.entries(bundles).map(([name, b]) => [
+      name,
+      kb(b.minified),
+      kb(b.gzip),
+      ratio(b.gzip / sdkBundle.gzip)
+    ])
+  )
+)
+
+log("6/6 bulk")
+const bulk = await bulkDelivery(quick ? { events: 100, limit: 100 } : { events: 2000, limit: 500 })
+sections.push(
+  `## 6. Bulk: \`mkit bulk\` with ${bulk.events} events against an emulator rate-limited to ${bulk.limit} req/s`,
+  table(
+    ["events", "seconds", "achieved req/s", "fraction of limit", "lines lost", "429s seen", "failed lines"],
+    [
+      [
+        String(bulk.events),
+        fmt(bulk.seconds, 2),
+        fmt(bulk.achievedPerSec),
+        ratio(bulk.achievedPerSec / bulk.limit),
+        String(bulk.lost),
+        String(bulk.rateLimited),
+        String(bulk.failed)
+      ]
+    ]
+  )
+)
+
+const header = [
+  "# Benchmarks",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}${quick ? " — QUICK SMOKE RUN, figures meaningless" : ""}.`,
+  "Every ratio compares figures taken in the same run; rows alternate between contenders each round and the median is reported.",
+  "Regenerate with `pnpm bench` (a few minutes). Servers and load generators run as separate processes on 127.0.0.1."
+].join("\n")
+writeFileSync(out, `${[header, ...sections].join("\n\n")}\n`)
+log(`wrote ${out}`)
