@@ -17,17 +17,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import {
-  BadRequest,
-  ClientError,
-  type ErrorFields,
-  Forbidden,
+  errorForStatus,
   type MarketplaceError,
-  NotFound,
-  RateLimited,
-  ServerError,
   Timeout,
   TransportError,
-  Unauthorized,
   ValidationError
 } from "./MarketplaceError.js"
 import {
@@ -95,25 +88,6 @@ const describeCause = (cause: unknown): string => {
 
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
-const statusError = (fields: ErrorFields, retryAfter: Duration.Duration | undefined): MarketplaceError => {
-  switch (fields.status) {
-    case 400:
-      return new BadRequest(fields)
-    case 401:
-      return new Unauthorized(fields)
-    case 403:
-      return new Forbidden(fields)
-    case 404:
-      return new NotFound(fields)
-    case 429:
-      return new RateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
-    default:
-      return fields.status !== undefined && fields.status >= 400 && fields.status < 500
-        ? new ClientError(fields)
-        : new ServerError(fields)
-  }
-}
-
 /** Builds the client on an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
 export const make = (
   options: ClientOptions
@@ -171,7 +145,7 @@ export const make = (
               ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
               plural(attempts)
             ]
-            return statusError(
+            return errorForStatus(
               {
                 method,
                 path,

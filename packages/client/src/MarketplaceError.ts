@@ -91,3 +91,24 @@ const classes = [
 /** True for an instance of any client error class. */
 export const isMarketplaceError = (u: unknown): u is MarketplaceError =>
   classes.some((errorClass) => u instanceof errorClass)
+
+/** The error class for a non-success HTTP status (`retryAfter` is kept for a 429 only). */
+export const errorForStatus = (
+  fields: ErrorFields & { readonly status: number },
+  retryAfter?: Duration.Duration
+): BadRequest | Unauthorized | Forbidden | NotFound | RateLimited | ClientError | ServerError => {
+  switch (fields.status) {
+    case 400:
+      return new BadRequest(fields)
+    case 401:
+      return new Unauthorized(fields)
+    case 403:
+      return new Forbidden(fields)
+    case 404:
+      return new NotFound(fields)
+    case 429:
+      return new RateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
+    default:
+      return fields.status >= 400 && fields.status < 500 ? new ClientError(fields) : new ServerError(fields)
+  }
+}
