@@ -1,0 +1,101 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import { once } from "node:events"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { DEMO_SEED } from "@marketplace-kit/express"
+import { describe, expect, it } from "vitest"
+import { MKIT, mkit } from "./support/Mkit.js"
+
+const dir = mkdtempSync(join(tmpdir(), "mkit-serve-"))
+
+/** Starts `mkit serve …` and resolves once it prints the URL it listens on. */
+const serve = async (args: ReadonlyArray<string>) => {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [MKIT, "serve", "--port", "0", ...args],
+    {
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" }
+    }
+  )
+  let stdout = ""
+  child.stdout.setEncoding("utf8")
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
+      if (match) resolve(match[1]!)
+    })
+    child.once("exit", (code) => reject(new Error(`mkit serve exited with ${code}: ${stdout}`)))
+  })
+  return {
+    url,
+    output: () => stdout,
+    stop: async () => {
+      const exited = once(child, "exit")
+      child.kill("SIGINT")
+      const [code] = await exited
+      return code as number | null
+    }
+  }
+}
+
+describe("mkit serve", () => {
+  it("serves the demo installations, logs each request and stops on Ctrl-C", async () => {
+    const server = await serve([])
+    const [demo] = DEMO_SEED.installations
+    const env = { VERCEL_API_URL: server.url, VERCEL_TOKEN: demo!.token }
+    const result = await mkit(["installation", "update", demo!.id, "--status", "ready"], { env })
+    expect(result.code).toBe(0)
+    const denied = await mkit(
+      ["installation", "update", demo!.id, "--status", "ready", "--token", "not-the-token"],
+      {
+        env
+      }
+    )
+    expect(denied.code).toBe(3)
+    expect(await server.stop()).toBe(130)
+    const output = server.output()
+    expect(output).toContain(`${demo!.id}  token: ${demo!.token}`)
+    expect(output).toMatch(new RegExp(`PATCH /v1/installations/${demo!.id} 204 \\d+ms`))
+    expect(output).toMatch(new RegExp(`PATCH /v1/installations/${demo!.id} 403 \\d+ms`))
+  })
+
+  it("serves a seed file's installations with a rate limit and chaos", async () => {
+    const seed = join(dir, "seed.json")
+    writeFileSync(seed, JSON.stringify({ installations: [{ id: "icfg_seeded", token: "seeded_token_123" }] }))
+    const server = await serve([
+      "--seed",
+      seed,
+      "--rate-limit",
+      "0.1/s,burst=1",
+      "--chaos",
+      "seed=3,latency=1"
+    ])
+    const env = { VERCEL_API_URL: server.url, VERCEL_TOKEN: "seeded_token_123" }
+    const first = await mkit(["installation", "update", "icfg_seeded", "--status", "ready"], { env })
+    expect(first.code).toBe(0)
+    const limited = await mkit(
+      ["installation", "update", "icfg_seeded", "--status", "ready", "--retries", "0"],
+      { env }
+    )
+    expect(limited.code).toBe(5)
+    expect(limited.stderr).toContain("429 rate_limited")
+    await server.stop()
+    expect(server.output()).toContain("icfg_seeded")
+  })
+
+  it("refuses bad flag values with exit code 2", async () => {
+    const rate = await mkit(["serve", "--rate-limit", "fast"])
+    expect(rate).toMatchObject({
+      code: 2,
+      stderr: 'mkit: --rate-limit: expected a rate such as 10/s, received "fast"\n'
+    })
+    const chaos = await mkit(["serve", "--chaos", "seed=1,boom=1"])
+    expect(chaos.code).toBe(2)
+    expect(chaos.stderr).toContain('unknown setting "boom"')
+    const seed = await mkit(["serve", "--port", "0", "--seed", join(dir, "missing.json")])
+    expect(seed.code).toBe(1)
+    expect(seed.stderr).toMatch(/^mkit: cannot start the emulator: seed file .*missing\.json/)
+  })
+})
