@@ -6,6 +6,7 @@ import supertest from "supertest"
 import { afterEach, describe, expect, it } from "vitest"
 import { createEmulator, type EmulatorServer, startEmulatorServer } from "../src/index.js"
 import { type ChildEmulator, startServer } from "./support/child.js"
+import { listen } from "./support/listen.js"
 
 const A = { id: "icfg_disk", token: "tok_disk" }
 const ADMIN = "disk_admin"
@@ -104,6 +105,21 @@ describe("emulator data file", () => {
     expect(() => createEmulator({ installations: [A], dataFile })).toThrow(
       /line 2: sequence 1 is not increasing/
     )
+  })
+
+  it("answers 500 and applies nothing when a write cannot reach the data file", async () => {
+    const emulator = createEmulator({ installations: [A], dataFile: tempFile("closed.jsonl") })
+    const server = await listen(emulator.app())
+    await emulator.close()
+    const res = await supertest(server.url)
+      .patch(`/v1/installations/${A.id}`)
+      .set(bearer)
+      .send({ status: "ready" })
+    await server.close()
+    expect(res.status).toBe(500)
+    expect(res.body.error.code).toBe("internal_server_error")
+    expect(emulator.state.sequence).toBe(0)
+    expect(emulator.state.installation(A.id)).toEqual({ id: A.id })
   })
 
   it("empties the data file on reset", async () => {

@@ -68,6 +68,7 @@ const syncDirectory = (path: string): void => {
 export class Journal {
   private readonly queue: Array<Op> = []
   private draining: Promise<void> | undefined
+  private closed = false
 
   private constructor(private readonly fd: number) {}
 
@@ -111,11 +112,15 @@ export class Journal {
 
   /** Waits for pending writes, then closes the file. */
   async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
     await this.draining
     await closeFd(this.fd)
   }
 
   private enqueue(op: Op): void {
+    // Once closed the descriptor number may belong to another file; never write through it again.
+    if (this.closed) return op.reject(new Error("the emulator's data file is closed"))
     this.queue.push(op)
     this.draining ??= this.drain()
   }
