@@ -5,8 +5,18 @@ import * as Exit from "effect/Exit"
 import { run } from "./Cli.js"
 import { make as makeConsole } from "./TerminalConsole.js"
 
+// Known before parsing, so even a parse error that echoes an argument cannot print the token.
+const secrets = (argv: ReadonlyArray<string>): Array<string> => {
+  const found = [process.env.VERCEL_TOKEN ?? ""]
+  argv.forEach((arg, index) => {
+    if (arg === "--token") found.push(argv[index + 1] ?? "")
+    else if (arg.startsWith("--token=")) found.push(arg.slice("--token=".length))
+  })
+  return found
+}
+
 run(process.argv).pipe(
-  Effect.withConsole(makeConsole()),
+  Effect.withConsole(makeConsole(secrets(process.argv))),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     // Log lines (only with --verbose) are formatted by Report, not by the pretty logger.

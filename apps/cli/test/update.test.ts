@@ -380,6 +380,16 @@ describe.concurrent("mkit installation update", () => {
     expect(server.emulator.state.sequence).toBe(0)
   })
 
+  test("never prints the token, even when a parse error echoes the argument", async ({ server, expect }) => {
+    const update = updater(server)
+    const echoed = await update([INSTALLATION, "--token", TOKEN, TOKEN], { env: {} })
+    expect(echoed.code).toBe(2)
+    expect(echoed.stderr).toContain("Received unknown argument: '<redacted>'")
+    const fromEnv = await update([INSTALLATION, TOKEN, "--json"])
+    expect(fromEnv.code).toBe(2)
+    expect([echoed, fromEnv].every(noToken)).toBe(true)
+  })
+
   test("reports unknown flags and missing arguments as usage errors", async ({ server, expect }) => {
     const update = updater(server)
     const unknown = await update([INSTALLATION, "--plan-colour", "red"])
