@@ -120,7 +120,10 @@ export class Journal {
 
   private enqueue(op: Op): void {
     // Once closed the descriptor number may belong to another file; never write through it again.
-    if (this.closed) return op.reject(new Error("the emulator's data file is closed"))
+    if (this.closed) {
+      op.reject(new Error("the emulator's data file is closed"))
+      return
+    }
     this.queue.push(op)
     this.draining ??= this.drain()
   }
