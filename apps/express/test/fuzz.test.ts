@@ -128,7 +128,8 @@ const property = (arbitrary: fc.Arbitrary<Sent>, bodies: number) =>
     { numRuns: Math.ceil(bodies / 8) }
   )
 
-describe("fuzzing the router and emulator", () => {
+// Generous per-test time: thousands of requests take seconds, more on a busy CI machine.
+describe("fuzzing the router and emulator", { timeout: 60_000 }, () => {
   it("mutated valid update bodies", async () => {
     await property(
       mutated(Arb.updateInstallationBody).map((body) => ({ body })),
