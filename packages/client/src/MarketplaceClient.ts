@@ -88,170 +88,176 @@ const describeCause = (cause: unknown): string => {
 
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
-/** Builds the client on an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
-export const make = (
+/** Builds the client on a given `HttpClient` value; `make` does the same with the one in context. */
+export const fromHttpClient = (
+  httpClient: HttpClient.HttpClient,
   options: ClientOptions
-): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (httpClient) => {
-    // The platform's own HTTP span would end holding the request, whose headers serialize the token
-    // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
-    const client = httpClient.pipe(
-      HttpClient.mapRequest(prepareRequest(options, options.token)),
-      HttpClient.withTracerDisabledWhen(() => true)
-    )
-    const policy = Retry.retryPolicy(options.retry)
-    const timeout = Duration.decode(options.timeout ?? defaultTimeout)
-    const secret = Redacted.value(options.token)
-    // A server may echo what it was sent; whatever we keep from it is scrubbed of the token.
-    const scrub = (text: string) => (secret === "" ? text : text.replaceAll(secret, "<redacted>"))
-    const tokenIssue =
-      secret === ""
-        ? "must not be empty"
-        : UNSAFE_HEADER_VALUE.test(secret)
-          ? "contains characters not allowed in an HTTP header"
-          : undefined
+): MarketplaceClientService => {
+  // The platform's own HTTP span would end holding the request, whose headers serialize the token
+  // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
+  const client = httpClient.pipe(
+    HttpClient.mapRequest(prepareRequest(options, options.token)),
+    HttpClient.withTracerDisabledWhen(() => true)
+  )
+  const policy = Retry.retryPolicy(options.retry)
+  const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+  const secret = Redacted.value(options.token)
+  // A server may echo what it was sent; whatever we keep from it is scrubbed of the token.
+  const scrub = (text: string) => (secret === "" ? text : text.replaceAll(secret, "<redacted>"))
+  const tokenIssue =
+    secret === ""
+      ? "must not be empty"
+      : UNSAFE_HEADER_VALUE.test(secret)
+        ? "contains characters not allowed in an HTTP header"
+        : undefined
 
-    const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
-      Effect.gen(function* () {
-        const plan = yield* planRequest(options, operation, id, input)
-        const { method, path } = plan
-        const refuse = (field: string, message: string) =>
-          new ValidationError({
-            method,
-            path,
-            attempts: 0,
-            issues: [{ path: field, message }],
-            message: `${field}: ${message}`
-          })
-        if (tokenIssue !== undefined) return yield* refuse("token", tokenIssue)
-        const request = yield* HttpClientRequest.make(method)(path).pipe(
-          HttpClientRequest.bodyJson(plan.body),
-          Effect.mapError(() => refuse("body", "is not serializable as JSON"))
-        )
-        let attempts = 0
-        let status: number | undefined
+  const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
+    Effect.gen(function* () {
+      const plan = yield* planRequest(options, operation, id, input)
+      const { method, path } = plan
+      const refuse = (field: string, message: string) =>
+        new ValidationError({
+          method,
+          path,
+          attempts: 0,
+          issues: [{ path: field, message }],
+          message: `${field}: ${message}`
+        })
+      if (tokenIssue !== undefined) return yield* refuse("token", tokenIssue)
+      const request = yield* HttpClientRequest.make(method)(path).pipe(
+        HttpClientRequest.bodyJson(plan.body),
+        Effect.mapError(() => refuse("body", "is not serializable as JSON"))
+      )
+      let attempts = 0
+      let status: number | undefined
 
-        const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
-          Effect.gen(function* () {
-            const text = yield* Effect.orElseSucceed(response.text, () => "")
-            const now = yield* Clock.currentTimeMillis
-            const body = parseVercelError(scrub(text))
-            const vercelId = response.headers["x-vercel-id"]
-            const requestId = vercelId === undefined ? undefined : scrub(vercelId)
-            const retryAfter = Retry.parseRetryAfter(response.headers, now)
-            const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
-            const notes = [
-              ...(requestId === undefined ? [] : [`request id ${requestId}`]),
-              ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
-              plural(attempts)
-            ]
-            return errorForStatus(
-              {
+      const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
+        Effect.gen(function* () {
+          const text = yield* Effect.orElseSucceed(response.text, () => "")
+          const now = yield* Clock.currentTimeMillis
+          const body = parseVercelError(scrub(text))
+          const vercelId = response.headers["x-vercel-id"]
+          const requestId = vercelId === undefined ? undefined : scrub(vercelId)
+          const retryAfter = Retry.parseRetryAfter(response.headers, now)
+          const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
+          const notes = [
+            ...(requestId === undefined ? [] : [`request id ${requestId}`]),
+            ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
+            plural(attempts)
+          ]
+          return errorForStatus(
+            {
+              method,
+              path,
+              attempts,
+              status: response.status,
+              message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
+              ...(body === undefined ? {} : { body, code: body.code }),
+              ...(requestId === undefined ? {} : { requestId })
+            },
+            retryAfter
+          )
+        })
+
+      const fromTransport = (error: HttpClientError.HttpClientError) =>
+        new TransportError({
+          method,
+          path,
+          attempts,
+          message: scrub(
+            `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
+          )
+        })
+
+      const attempt = Effect.suspend(() => {
+        attempts++
+        status = undefined
+        return client.execute(request).pipe(
+          Effect.tap((response) => {
+            status = response.status
+            return Effect.annotateCurrentSpan("http.response.status_code", response.status)
+          }),
+          Effect.flatMap((response) =>
+            response.status >= 200 && response.status < 300
+              ? Effect.ignore(response.arrayBuffer)
+              : Effect.flatMap(fromResponse(response), Effect.fail)
+          ),
+          Effect.catchTags({ RequestError: fromTransport, ResponseError: fromTransport }),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () =>
+              new Timeout({
                 method,
                 path,
                 attempts,
-                status: response.status,
-                message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
-                ...(body === undefined ? {} : { body, code: body.code }),
-                ...(requestId === undefined ? {} : { requestId })
-              },
-              retryAfter
-            )
+                message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
+              })
+          }),
+          Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`)),
+          Effect.withSpan("MarketplaceClient.attempt", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: {
+              "http.request.method": method,
+              "url.full": plan.url,
+              "marketplace.attempt": attempts
+            }
           })
+        )
+      })
 
-        const fromTransport = (error: HttpClientError.HttpClientError) =>
-          new TransportError({
-            method,
-            path,
-            attempts,
-            message: scrub(
-              `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
-            )
-          })
-
-        const attempt = Effect.suspend(() => {
-          attempts++
-          status = undefined
-          return client.execute(request).pipe(
-            Effect.tap((response) => {
-              status = response.status
-              return Effect.annotateCurrentSpan("http.response.status_code", response.status)
-            }),
-            Effect.flatMap((response) =>
-              response.status >= 200 && response.status < 300
-                ? Effect.ignore(response.arrayBuffer)
-                : Effect.flatMap(fromResponse(response), Effect.fail)
-            ),
-            Effect.catchTags({ RequestError: fromTransport, ResponseError: fromTransport }),
-            Effect.timeoutFail({
-              duration: timeout,
-              onTimeout: () =>
-                new Timeout({
-                  method,
-                  path,
-                  attempts,
-                  message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
-                })
-            }),
-            Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`)),
-            Effect.withSpan("MarketplaceClient.attempt", {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: {
-                "http.request.method": method,
-                "url.full": plan.url,
-                "marketplace.attempt": attempts
-              }
+      const startedAt = yield* Clock.currentTimeMillis
+      yield* (
+        policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
+      ).pipe(
+        Effect.ensuring(
+          Effect.suspend(() =>
+            Effect.annotateCurrentSpan({
+              "marketplace.attempts": attempts,
+              ...(status === undefined ? {} : { "http.response.status_code": status })
             })
           )
-        })
-
-        const startedAt = yield* Clock.currentTimeMillis
-        yield* (
-          policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
-        ).pipe(
-          Effect.ensuring(
-            Effect.suspend(() =>
-              Effect.annotateCurrentSpan({
-                "marketplace.attempts": attempts,
-                ...(status === undefined ? {} : { "http.response.status_code": status })
-              })
-            )
-          )
         )
-      }).pipe(
-        Effect.annotateLogs({ operation, installationId: id }),
-        Effect.withSpan(`MarketplaceClient.${operation}`, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
-        })
       )
+    }).pipe(
+      Effect.annotateLogs({ operation, installationId: id }),
+      Effect.withSpan(`MarketplaceClient.${operation}`, {
+        kind: "client",
+        captureStackTrace: false,
+        attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
+      })
+    )
 
-    const updateInstallation = (id: string, body: UpdateInstallationBody) =>
-      call("updateInstallation", id, body)
-    const createEvent = (id: string, event: MarketplaceEvent) => call("createEvent", id, event)
-    return {
-      updateInstallation,
-      createEvent,
-      setNotification: (id, notification) => updateInstallation(id, { notification }),
-      clearNotification: (id) => updateInstallation(id, { notification: null }),
-      installationUpdated: (id, billingPlanId) =>
-        createEvent(
-          id,
-          billingPlanId === undefined
-            ? { type: "installation.updated" }
-            : { type: "installation.updated", billingPlanId }
-        ),
-      resourceUpdated: (id, resourceId, productId) =>
-        createEvent(
-          id,
-          productId === undefined
-            ? { type: "resource.updated", resourceId }
-            : { type: "resource.updated", resourceId, productId }
-        )
-    } satisfies MarketplaceClientService
-  })
+  const updateInstallation = (id: string, body: UpdateInstallationBody) =>
+    call("updateInstallation", id, body)
+  const createEvent = (id: string, event: MarketplaceEvent) => call("createEvent", id, event)
+  return {
+    updateInstallation,
+    createEvent,
+    setNotification: (id, notification) => updateInstallation(id, { notification }),
+    clearNotification: (id) => updateInstallation(id, { notification: null }),
+    installationUpdated: (id, billingPlanId) =>
+      createEvent(
+        id,
+        billingPlanId === undefined
+          ? { type: "installation.updated" }
+          : { type: "installation.updated", billingPlanId }
+      ),
+    resourceUpdated: (id, resourceId, productId) =>
+      createEvent(
+        id,
+        productId === undefined
+          ? { type: "resource.updated", resourceId }
+          : { type: "resource.updated", resourceId, productId }
+      )
+  } satisfies MarketplaceClientService
+}
+
+/** Builds the client on the `HttpClient` in context (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
+export const make = (
+  options: ClientOptions
+): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (httpClient) => fromHttpClient(httpClient, options))
 
 /** The client as a service: `yield* MarketplaceClient`, provided by `layer` or `layerConfig`. */
 export class MarketplaceClient extends Context.Tag("@marketplace-kit/client/MarketplaceClient")<

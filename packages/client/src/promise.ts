@@ -1,11 +1,12 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type { MarketplaceEvent, Notification, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { type MarketplaceClientService, make } from "./MarketplaceClient.js"
+import { fromHttpClient } from "./MarketplaceClient.js"
 import type { RetryOptions } from "./Retry.js"
 
 /** `RetryOptions` with every duration in milliseconds. */
@@ -67,17 +68,21 @@ const run = (effect: Effect.Effect<void, unknown>, signal: AbortSignal | undefin
   })
 }
 
+// Built once and shared: it holds no per-client state, and building the layer per client (a forwarder
+// may make one per caller token) would cost far more than the client itself.
+let fetchClient: HttpClient.HttpClient | undefined
+const fetchHttpClient = (): HttpClient.HttpClient =>
+  (fetchClient ??= Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)))
+
 /** The client on global `fetch`, for code that does not use Effect. Same validation, retries and errors. */
 export const createMarketplaceClient = (options: PromiseClientOptions): PromiseMarketplaceClient => {
-  const client: MarketplaceClientService = Effect.runSync(
-    make({
-      token: Redacted.make(options.token),
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent })
-    }).pipe(Effect.provide(FetchHttpClient.layer))
-  )
+  const client = fromHttpClient(fetchHttpClient(), {
+    token: Redacted.make(options.token),
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent })
+  })
   return {
     updateInstallation: (id, body, call) => run(client.updateInstallation(id, body), call?.signal),
     createEvent: (id, event, call) => run(client.createEvent(id, event), call?.signal),
