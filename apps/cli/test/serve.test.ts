@@ -28,14 +28,19 @@ const serve = async (args: ReadonlyArray<string>) => {
     })
     child.once("exit", (code) => reject(new Error(`mkit serve exited with ${code}: ${stdout}`)))
   })
+  let stopped: Promise<number | null> | undefined
   return {
     url,
     output: () => stdout,
-    stop: async () => {
-      const exited = once(child, "exit")
-      child.kill("SIGINT")
-      const [code] = await exited
-      return code as number | null
+    /** Sends Ctrl-C once and resolves with the exit code. */
+    stop: () => {
+      stopped ??= (async () => {
+        const exited = once(child, "exit")
+        child.kill("SIGINT")
+        const [code] = await exited
+        return code as number | null
+      })()
+      return stopped
     }
   }
 }
@@ -45,14 +50,11 @@ describe("mkit serve", () => {
     const server = await serve([])
     const [demo] = DEMO_SEED.installations
     const env = { VERCEL_API_URL: server.url, VERCEL_TOKEN: demo!.token }
-    const result = await mkit(["installation", "update", demo!.id, "--status", "ready"], { env })
+    const [result, denied] = await Promise.all([
+      mkit(["installation", "update", demo!.id, "--status", "ready"], { env }),
+      mkit(["installation", "update", demo!.id, "--status", "ready", "--token", "not-the-token"], { env })
+    ]).finally(() => server.stop())
     expect(result.code).toBe(0)
-    const denied = await mkit(
-      ["installation", "update", demo!.id, "--status", "ready", "--token", "not-the-token"],
-      {
-        env
-      }
-    )
     expect(denied.code).toBe(3)
     expect(await server.stop()).toBe(130)
     const output = server.output()
@@ -73,15 +75,15 @@ describe("mkit serve", () => {
       "seed=3,latency=1"
     ])
     const env = { VERCEL_API_URL: server.url, VERCEL_TOKEN: "seeded_token_123" }
-    const first = await mkit(["installation", "update", "icfg_seeded", "--status", "ready"], { env })
+    const update = ["installation", "update", "icfg_seeded", "--status", "ready", "--retries", "0"]
+    const first = await mkit(update, { env }).catch(async (error) => {
+      await server.stop()
+      throw error
+    })
+    const limited = await mkit(update, { env }).finally(() => server.stop())
     expect(first.code).toBe(0)
-    const limited = await mkit(
-      ["installation", "update", "icfg_seeded", "--status", "ready", "--retries", "0"],
-      { env }
-    )
     expect(limited.code).toBe(5)
     expect(limited.stderr).toContain("429 rate_limited")
-    await server.stop()
     expect(server.output()).toContain("icfg_seeded")
   })
 
