@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from "express"
+import type { ErrorRequestHandler, Request, Response } from "express"
 import { HttpError } from "./HttpError.js"
 
 /** The body of every 500 caused by a bug: generic, so nothing internal leaks. */
@@ -34,8 +34,17 @@ export const toHttpError = (err: unknown): HttpError | undefined => {
   }
 }
 
-/** Writes an HttpError as a Vercel-shaped JSON response. */
-export const sendError = (res: Response, error: HttpError): void => {
+/**
+ * Writes an HttpError as a Vercel-shaped JSON response. When we answer before the request body was
+ * read (405, 415, 413, auth…), the connection is closed after the answer and the unread bytes are
+ * drained meanwhile: otherwise the client may be reset mid-upload and never see the answer, or reuse
+ * a socket that still carries half a request.
+ */
+export const sendError = (req: Request, res: Response, error: HttpError): void => {
+  if (!req.complete) {
+    res.set("Connection", "close")
+    req.resume()
+  }
   res.status(error.status).set(error.headers).json(error.body)
 }
 
@@ -44,11 +53,11 @@ export const sendError = (res: Response, error: HttpError): void => {
  * bug, answered with a generic 500 and then passed on with `next(err)` so the host app's error
  * handlers can log it.
  */
-export const vercelErrorHandler: ErrorRequestHandler = (err, _req, res, next) => {
+export const vercelErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) return next(err)
   const known = toHttpError(err)
-  if (known) return sendError(res, known)
-  sendError(res, INTERNAL_ERROR)
+  if (known) return sendError(req, res, known)
+  sendError(req, res, INTERNAL_ERROR)
   // Report only once our 500 is on the wire, so whatever the host does next cannot cut it off.
   let reported = false
   const report = () => {

@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from "node:http"
 import { inspect } from "node:util"
 import * as Effect from "effect/Effect"
 import express, { type ErrorRequestHandler } from "express"
@@ -300,6 +301,39 @@ describe("marketplaceRouter: client mistakes are Vercel-shaped 4xx", () => {
       expect(res.headers.allow).toBe(allow)
     }
     expect(calls).toHaveLength(0)
+  })
+
+  it("answers early (405, 415) to callers still uploading a body, on keep-alive sockets, without resets", async () => {
+    const { backend } = recording()
+    const { url } = await host(backend)
+    const agent = new Agent({ keepAlive: true, maxSockets: 32 })
+    const big = JSON.stringify({ externalId: "x".repeat(64 * 1024) })
+    const send = (method: string, path: string, type: string) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(
+          new URL(path, url),
+          { method, agent, headers: { ...auth, "content-type": type } },
+          (res) => {
+            res.resume()
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }))
+          }
+        )
+        req.on("error", reject)
+        req.end(big)
+      })
+    const answers = await Promise.all(
+      Array.from({ length: 32 }, async (_, worker) => {
+        const seen: Array<number> = []
+        for (let i = 0; i < 8; i++) {
+          const answer = await (worker % 2 === 0 ? send("POST", UPDATE, "application/json") : send("PATCH", UPDATE, "text/plain"))
+          expect(answer.connection).toBe("close")
+          seen.push(answer.status)
+        }
+        return seen
+      })
+    )
+    agent.destroy()
+    expect(answers.flat()).toEqual(answers.flatMap((_, worker) => Array(8).fill(worker % 2 === 0 ? 405 : 415)))
   })
 })
 

@@ -31,6 +31,7 @@ export const rateLimit =
     if (decision.allowed) return next()
     const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
     sendError(
+      req,
       res,
       HttpError.of(429, "Rate limit exceeded", {
         extra: {
@@ -61,6 +62,7 @@ export const chaos =
           return next()
         case "error":
           return sendError(
+            req,
             res,
             HttpError.of(fault.status, "Emulated failure (chaos)", { headers: { "x-mkit-chaos": "error" } })
           )
