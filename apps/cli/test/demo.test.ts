@@ -1,4 +1,4 @@
-import { createEventJsonSchema, updateInstallationJsonSchema } from "@marketplace-kit/core"
+import { createEventJsonSchema, updateInstallationJsonSchema } from "@marketplace-kit/core/json-schema"
 import { DEMO_SEED } from "@marketplace-kit/express"
 import { describe, expect, it } from "vitest"
 import { json, mkit } from "./support/Mkit.js"

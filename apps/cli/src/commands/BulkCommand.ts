@@ -76,7 +76,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
     const started = Date.now()
     const progress = yield* Progress.start(global.dryRun ? "plan" : "bulk", lines.length)
 
-    const process = (line: BulkLine): Effect.Effect<Outcome> =>
+    const runLine = (line: BulkLine): Effect.Effect<Outcome> =>
       Either.match(parseLine(line.text), {
         onLeft: (message): Effect.Effect<Outcome> => Effect.succeed({ line, kind: "invalid", message }),
         onRight: (call) =>
@@ -107,7 +107,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
         })
       )
 
-    const outcomes = yield* Effect.forEach(lines, process, { concurrency: flags.concurrency })
+    const outcomes = yield* Effect.forEach(lines, runLine, { concurrency: flags.concurrency })
     const failures = outcomes.filter(isFailure)
     if (Option.isSome(flags.failed)) yield* writeFailed(flags.failed.value, failures)
     const code = overallExitCode(failures)

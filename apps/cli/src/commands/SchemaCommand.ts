@@ -1,4 +1,4 @@
-import { jsonSchemas } from "@marketplace-kit/core"
+import { jsonSchemas } from "@marketplace-kit/core/json-schema"
 import * as Console from "effect/Console"
 import type * as Effect from "effect/Effect"
 import type { CliExit } from "../ExitCode.js"
