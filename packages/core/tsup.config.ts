@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: { index: "src/index.ts", arbitraries: "src/Arbitraries.ts" },
+  entry: { index: "src/index.ts", arbitraries: "src/Arbitraries.ts", "json-schema": "src/JsonSchema.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -1,6 +1,6 @@
 // Writes the body JSON Schemas from the built package to schema/*.json.
 import { mkdirSync, writeFileSync } from "node:fs"
-import { jsonSchemas } from "../dist/index.js"
+import { jsonSchemas } from "../dist/json-schema.js"
 
 const dir = new URL("../schema/", import.meta.url)
 mkdirSync(dir, { recursive: true })

@@ -1,3 +1,5 @@
+// A separate entry (`@marketplace-kit/core/json-schema`): zod's JSON Schema generator is sizeable and
+// runs at import, so apps that only validate should not pay for it.
 import * as z from "zod"
 import { CreateEventBody } from "./Event.js"
 import { UpdateInstallationBody } from "./Installation.js"

@@ -1,7 +1,6 @@
 export * from "./BillingPlan.js"
 export * from "./Event.js"
 export * from "./Installation.js"
-export * from "./JsonSchema.js"
 export * from "./Notification.js"
 export * from "./Routes.js"
 export * from "./Validation.js"

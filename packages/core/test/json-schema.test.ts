@@ -3,12 +3,8 @@ import addFormats from "ajv-formats"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Arb from "../src/Arbitraries.js"
-import {
-  CreateEventBody,
-  createEventJsonSchema,
-  UpdateInstallationBody,
-  updateInstallationJsonSchema
-} from "../src/index.js"
+import { CreateEventBody, UpdateInstallationBody } from "../src/index.js"
+import { createEventJsonSchema, updateInstallationJsonSchema } from "../src/JsonSchema.js"
 
 const ajv = new Ajv2020({ allErrors: true, strict: false })
 addFormats.default(ajv)
