@@ -23,7 +23,13 @@ export default defineConfig({
       "packages/*",
       "apps/*",
       { test: { name: "bench", root: "bench", include: ["test/**/*.test.ts"] } },
-      { test: { name: "reliability", root: "bench", include: ["reliability/**/*.test.ts"] } }
+      {
+        test: {
+          name: "reliability",
+          root: ".",
+          include: ["bench/reliability/**/*.test.ts", "apps/express/test/persistence.test.ts"]
+        }
+      }
     ],
     reporters: ["default", new SummaryLine()]
   }

@@ -1,3 +1,6 @@
 import { defineProject } from "vitest/config"
 
-export default defineProject({ test: { name: "express", include: ["test/**/*.test.ts"] } })
+// The SIGKILL persistence test belongs to the reliability suite (`pnpm test:reliability`), which runs it.
+export default defineProject({
+  test: { name: "express", include: ["test/**/*.test.ts"], exclude: ["test/persistence.test.ts"] }
+})

@@ -121,7 +121,7 @@ sections.push(
         String(bulk.events),
         fmt(bulk.seconds, 2),
         fmt(bulk.achievedPerSec),
-        ratio(bulk.achievedPerSec / bulk.limit),
+        `${fmt((100 * bulk.achievedPerSec) / bulk.limit)}%`,
         String(bulk.lost),
         String(bulk.rateLimited),
         String(bulk.failed)

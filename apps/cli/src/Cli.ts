@@ -124,10 +124,26 @@ const reportUsage = (error: ValidationError.ValidationError, argv: ReadonlyArray
     ExitCode.usage
   )
 
+// @effect/cli stops reading flags at a bare "-" argument (it looks like the start of a flag), so
+// `mkit bulk - --json` would refuse --json. bulk's stdin marker is moved behind the flags instead;
+// a "-" that is a flag's value (`--failed -`) stays where it is.
+const FLAGS_WITHOUT_VALUE = new Set(["--json", "--dry-run", "--verbose"])
+const stdinMarkerLast = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  if (args[0] !== "bulk") return args
+  const marker = args.findIndex((arg, index) => {
+    const previous = args[index - 1] ?? ""
+    return (
+      arg === "-" &&
+      (!previous.startsWith("-") || previous.includes("=") || FLAGS_WITHOUT_VALUE.has(previous))
+    )
+  })
+  return marker === -1 ? args : [...args.slice(0, marker), ...args.slice(marker + 1), "-"]
+}
+
 const execute: RunCli = (argv) => {
   const args = argv.slice(2)
   if (wantsHelp(args)) return Effect.as(printHelp(args), ExitCode.ok)
-  return cli(argv).pipe(
+  return cli([...argv.slice(0, 2), ...stdinMarkerLast(args)]).pipe(
     Effect.provide(environment),
     Effect.as(ExitCode.ok),
     Effect.catchAll((error) =>

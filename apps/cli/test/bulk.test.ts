@@ -113,6 +113,13 @@ describe.concurrent("mkit bulk", () => {
     expect(invalid.stderr).toBe(
       "line 1: invalid: expected a JSON object, received array\nline 2: invalid: expected a JSON object, received 42\n"
     )
+    // Flags after the stdin marker, as `mkit bulk --help` shows them.
+    const planned = await mkit(["bulk", "-", "--dry-run", "--json", "--concurrency", "2"], {
+      env: envFor(server),
+      input: lines
+    })
+    expect(planned.code).toBe(0)
+    expect(JSON.parse(planned.stdout)).toMatchObject({ ok: true, dryRun: true, total: 2 })
   })
 
   test("re-runs its failed file as it is", async ({ server, expect }) => {
