@@ -325,7 +325,9 @@ describe("marketplaceRouter: client mistakes are Vercel-shaped 4xx", () => {
       Array.from({ length: 32 }, async (_, worker) => {
         const seen: Array<number> = []
         for (let i = 0; i < 8; i++) {
-          const answer = await (worker % 2 === 0 ? send("POST", UPDATE, "application/json") : send("PATCH", UPDATE, "text/plain"))
+          const answer = await (worker % 2 === 0
+            ? send("POST", UPDATE, "application/json")
+            : send("PATCH", UPDATE, "text/plain"))
           expect(answer.connection).toBe("close")
           seen.push(answer.status)
         }
@@ -333,7 +335,9 @@ describe("marketplaceRouter: client mistakes are Vercel-shaped 4xx", () => {
       })
     )
     agent.destroy()
-    expect(answers.flat()).toEqual(answers.flatMap((_, worker) => Array(8).fill(worker % 2 === 0 ? 405 : 415)))
+    expect(answers.flat()).toEqual(
+      answers.flatMap((_, worker) => Array(8).fill(worker % 2 === 0 ? 405 : 415))
+    )
   })
 })
 
