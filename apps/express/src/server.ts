@@ -12,20 +12,12 @@ const main = async (): Promise<void> => {
   // Loaded only now, so --help and flag mistakes answer without loading Express.
   const { startEmulatorServer } = await import("./EmulatorServer.js")
   const server = await startEmulatorServer({ ...options, ...(verbose ? { log: print } : {}) })
-  const { emulator } = server
-  print(`listening on ${server.url}`)
-  if (emulator.usesDemoSeed) {
-    print("demo installations (built-in seed; pass --seed <file> for your own):")
-    for (const { id, token } of emulator.installations) print(`  ${id}  token: ${token}`)
-  } else {
-    print(`installations: ${emulator.installations.map(({ id }) => id).join(", ")}`)
-  }
-  // A generated admin token is printed, since nothing else could tell it; a given one never is.
-  const admin = options.adminToken === undefined ? `  admin token: ${emulator.adminToken}` : ""
-  print(`inspection API: ${server.url}/_emulator${admin}`)
-  if (options.dataFile !== undefined) {
-    print(`data file: ${options.dataFile} (${emulator.state.sequence} writes replayed)`)
-  }
+  const { emulatorBanner } = await import("./Banner.js")
+  const banner = emulatorBanner(server, {
+    adminTokenGiven: options.adminToken !== undefined,
+    dataFile: options.dataFile
+  })
+  for (const line of banner) print(line)
   const stop = () => {
     server.close().then(
       () => process.exit(0),

@@ -1,4 +1,4 @@
-import { startEmulatorServer } from "@marketplace-kit/express"
+import { emulatorBanner, startEmulatorServer } from "@marketplace-kit/express"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -46,20 +46,14 @@ export const run = (flags: ServeFlags): Effect.Effect<void, CliExit> =>
         )
       )
     )
-    const { emulator, url } = server
-    const [first] = emulator.installations
+    const [first] = server.emulator.usesDemoSeed ? server.emulator.installations : []
     yield* Console.log(
       [
-        `listening on ${url}`,
-        emulator.usesDemoSeed
-          ? "demo installations (built-in seed; --seed <file> for your own):"
-          : "installations:",
-        ...emulator.installations.map((installation) => `  ${installation.id}  token: ${installation.token}`),
-        `inspection API: ${url}/_emulator  admin token: ${emulator.adminToken}`,
+        ...emulatorBanner(server, { adminTokenGiven: false, dataFile: Option.getOrUndefined(flags.data) }),
         ...(first === undefined
           ? []
           : [
-              `try: VERCEL_API_URL=${url} VERCEL_TOKEN=${first.token} mkit installation update ${first.id} --status ready`
+              `try: VERCEL_API_URL=${server.url} VERCEL_TOKEN=${first.token} mkit installation update ${first.id} --status ready`
             ]),
         "Ctrl-C to stop; each request is logged below"
       ].join("\n")

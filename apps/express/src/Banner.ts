@@ -1,0 +1,29 @@
+import type { EmulatorServer } from "./EmulatorServer.js"
+
+/**
+ * What a started emulator tells its user: where it listens, which installations it serves, and the
+ * inspection API. Tokens are shown only for the built-in demo seed (they are public and needed to try
+ * it); a seed file's tokens and an admin token that was given are never printed.
+ */
+export const emulatorBanner = (
+  server: EmulatorServer,
+  options: { readonly adminTokenGiven: boolean; readonly dataFile?: string | undefined }
+): Array<string> => {
+  const { emulator } = server
+  const installations = emulator.usesDemoSeed
+    ? [
+        "demo installations (built-in seed; pass --seed <file> for your own):",
+        ...emulator.installations.map(({ id, token }) => `  ${id}  token: ${token}`)
+      ]
+    : [`installations: ${emulator.installations.map(({ id }) => id).join(", ")}`]
+  // A generated admin token is printed, since nothing else could tell it.
+  const admin = options.adminTokenGiven ? "" : `  admin token: ${emulator.adminToken}`
+  return [
+    `listening on ${server.url}`,
+    ...installations,
+    `inspection API: ${server.url}/_emulator${admin}`,
+    ...(options.dataFile === undefined
+      ? []
+      : [`data file: ${options.dataFile} (${emulator.state.sequence} writes replayed)`])
+  ]
+}
