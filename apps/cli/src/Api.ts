@@ -1,5 +1,4 @@
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import {
   type ClientOptions,
   type MarketplaceClientService,
@@ -15,6 +14,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { parseDuration } from "./Durations.js"
+import * as HttpTransport from "./HttpTransport.js"
 import type { GlobalFlags } from "./options/GlobalOptions.js"
 import type { CommandError } from "./Report.js"
 import { UsageError } from "./UsageError.js"
@@ -66,15 +66,6 @@ export const settings = (global: GlobalFlags): Effect.Effect<Settings, UsageErro
 export const plan = (options: Settings, call: Call): Effect.Effect<RequestPlan, CommandError> =>
   planRequest(options, call.operation, call.id, call.input)
 
-// node:http rather than fetch: the first fetch() loads Node's bundled undici (~100 ms of a cold
-// start), and each fetch call clones and tees its body stream. Keep-alive, so bulk reuses connections;
-// the agent's sockets are closed with the command's scope.
-const httpClient: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Effect.provideServiceEffect(
-  NodeHttpClient.make,
-  NodeHttpClient.HttpAgent,
-  NodeHttpClient.makeAgent({ keepAlive: true })
-)
-
 /** A client built from the flags, for the life of the scope; a missing token is a usage error. */
 export const client = (
   global: GlobalFlags,
@@ -86,7 +77,7 @@ export const client = (
         new UsageError({ message: "no token: pass --token or set VERCEL_TOKEN (or use --dry-run)" })
       ),
     onSome: (token) =>
-      Effect.flatMap(httpClient, (http) =>
+      Effect.flatMap(HttpTransport.make, (http) =>
         makeClient({ ...options, token }).pipe(Effect.provideService(HttpClient.HttpClient, http))
       )
   })

@@ -79,13 +79,13 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
     const runLine = (line: BulkLine): Effect.Effect<Outcome> =>
       Either.match(parseLine(line.text), {
         onLeft: (message): Effect.Effect<Outcome> => Effect.succeed({ line, kind: "invalid", message }),
+        // A real send is planned (and validated) by the client itself; planning it here too would
+        // validate every line a third time.
         onRight: (call) =>
-          Api.plan(options, call).pipe(
-            Effect.flatMap((request) =>
-              api === undefined
-                ? Effect.succeed<Outcome>({ line, kind: "planned", request })
-                : Effect.as(Api.send(api, call), { line, kind: "ok" } as Outcome)
-            ),
+          (api === undefined
+            ? Effect.map(Api.plan(options, call), (request): Outcome => ({ line, kind: "planned", request }))
+            : Effect.as(Api.send(api, call), { line, kind: "ok" } as Outcome)
+          ).pipe(
             Effect.catchAll((error) =>
               Effect.succeed<Outcome>(
                 error._tag === "UsageError"
