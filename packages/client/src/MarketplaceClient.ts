@@ -1,3 +1,5 @@
+import * as Headers from "@effect/platform/Headers"
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -14,8 +16,13 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Tracer from "effect/Tracer"
 import {
   errorForStatus,
   type MarketplaceError,
@@ -28,7 +35,8 @@ import {
   type Operation,
   type PlanOptions,
   planRequest,
-  prepareRequest
+  type RequestPlan,
+  requestHeaders
 } from "./RequestPlan.js"
 import * as Retry from "./Retry.js"
 
@@ -88,6 +96,41 @@ const describeCause = (cause: unknown): string => {
 
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * `Effect.timeoutFail` for the hot path: it races two forked fibers (the effect and a sleeper) and
+ * then interrupts and awaits the loser, which cost more CPU than the rest of a call. Here only the
+ * effect is forked and a plain timer interrupts it; an interruption of the caller reaches it too.
+ */
+const timeoutFail = <A, E, E2>(
+  effect: Effect.Effect<A, E>,
+  millis: number,
+  onTimeout: () => Effect.Effect<never, E2>
+): Effect.Effect<A, E | E2> =>
+  // Node fires longer timers at once; such a timeout can never be reached anyway.
+  !(millis <= MAX_TIMER_MS)
+    ? effect
+    : Effect.flatMap(Effect.fork(effect), (child) =>
+        Effect.async<A, E | E2>((resume) => {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          const onDone = (exit: Exit.Exit<A, E>) => {
+            clearTimeout(timer)
+            resume(exit)
+          }
+          child.addObserver(onDone)
+          timer = setTimeout(() => {
+            child.removeObserver(onDone)
+            resume(Effect.zipRight(Fiber.interrupt(child), onTimeout()))
+          }, millis)
+          return Effect.suspend(() => {
+            clearTimeout(timer)
+            child.removeObserver(onDone)
+            return Fiber.interrupt(child)
+          })
+        })
+      )
+
 /** Builds the client on a given `HttpClient` value; `make` does the same with the one in context. */
 export const fromHttpClient = (
   httpClient: HttpClient.HttpClient,
@@ -95,13 +138,13 @@ export const fromHttpClient = (
 ): MarketplaceClientService => {
   // The platform's own HTTP span would end holding the request, whose headers serialize the token
   // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
-  const client = httpClient.pipe(
-    HttpClient.mapRequest(prepareRequest(options, options.token)),
-    HttpClient.withTracerDisabledWhen(() => true)
-  )
+  const client = HttpClient.withTracerDisabledWhen(httpClient, () => true)
   const policy = Retry.retryPolicy(options.retry)
   const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+  const timeoutMillis = Duration.toMillis(timeout)
   const secret = Redacted.value(options.token)
+  // Built once: every request of this client carries the same headers.
+  const headers = Headers.fromInput(requestHeaders(options, secret))
   // A server may echo what it was sent; whatever we keep from it is scrubbed of the token.
   const scrub = (text: string) => (secret === "" ? text : text.replaceAll(secret, "<redacted>"))
   const tokenIssue =
@@ -111,122 +154,154 @@ export const fromHttpClient = (
         ? "contains characters not allowed in an HTTP header"
         : undefined
 
-  const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
-    Effect.gen(function* () {
-      const plan = yield* planRequest(options, operation, id, input)
-      const { method, path } = plan
-      const refuse = (field: string, message: string) =>
-        new ValidationError({
-          method,
-          path,
-          attempts: 0,
-          issues: [{ path: field, message }],
-          message: `${field}: ${message}`
-        })
-      if (tokenIssue !== undefined) return yield* refuse("token", tokenIssue)
-      const request = yield* HttpClientRequest.make(method)(path).pipe(
-        HttpClientRequest.bodyJson(plan.body),
-        Effect.mapError(() => refuse("body", "is not serializable as JSON"))
-      )
-      let attempts = 0
-      let status: number | undefined
+  // Plain code until the first request; per attempt the success path runs as few effects as it can.
+  const send = (plan: RequestPlan, span: Tracer.Span): Effect.Effect<void, MarketplaceError> => {
+    const { method, path } = plan
+    const refuse = (field: string, message: string) =>
+      new ValidationError({
+        method,
+        path,
+        attempts: 0,
+        issues: [{ path: field, message }],
+        message: `${field}: ${message}`
+      })
+    if (tokenIssue !== undefined) return Effect.fail(refuse("token", tokenIssue))
+    let json: string
+    try {
+      json = JSON.stringify(plan.body)
+    } catch {
+      return Effect.fail(refuse("body", "is not serializable as JSON"))
+    }
+    const request = HttpClientRequest.make(method)(plan.url, {
+      headers,
+      body: HttpBody.raw(json, { contentType: "application/json" })
+    })
+    let attempts = 0
+    let status: number | undefined
 
-      const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
-        Effect.gen(function* () {
-          const text = yield* Effect.orElseSucceed(response.text, () => "")
-          const now = yield* Clock.currentTimeMillis
-          const body = parseVercelError(scrub(text))
-          const vercelId = response.headers["x-vercel-id"]
-          const requestId = vercelId === undefined ? undefined : scrub(vercelId)
-          const retryAfter = Retry.parseRetryAfter(response.headers, now)
-          const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
-          const notes = [
-            ...(requestId === undefined ? [] : [`request id ${requestId}`]),
-            ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
-            plural(attempts)
-          ]
-          return errorForStatus(
-            {
-              method,
-              path,
-              attempts,
-              status: response.status,
-              message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
-              ...(body === undefined ? {} : { body, code: body.code }),
-              ...(requestId === undefined ? {} : { requestId })
-            },
-            retryAfter
-          )
-        })
+    const failed = (error: MarketplaceError) =>
+      Effect.zipRight(Effect.logDebug(`attempt ${attempts} failed: ${error.message}`), Effect.fail(error))
 
-      const fromTransport = (error: HttpClientError.HttpClientError) =>
-        new TransportError({
+    const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
+      Effect.gen(function* () {
+        const text = yield* Effect.orElseSucceed(response.text, () => "")
+        const now = yield* Clock.currentTimeMillis
+        const body = parseVercelError(scrub(text))
+        const vercelId = response.headers["x-vercel-id"]
+        const requestId = vercelId === undefined ? undefined : scrub(vercelId)
+        const retryAfter = Retry.parseRetryAfter(response.headers, now)
+        const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
+        const notes = [
+          ...(requestId === undefined ? [] : [`request id ${requestId}`]),
+          ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
+          plural(attempts)
+        ]
+        return errorForStatus(
+          {
+            method,
+            path,
+            attempts,
+            status: response.status,
+            message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
+            ...(body === undefined ? {} : { body, code: body.code }),
+            ...(requestId === undefined ? {} : { requestId })
+          },
+          retryAfter
+        )
+      })
+
+    const fromTransport = (error: HttpClientError.HttpClientError) =>
+      new TransportError({
+        method,
+        path,
+        attempts,
+        message: scrub(
+          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
+        )
+      })
+
+    const onTimeout = () =>
+      failed(
+        new Timeout({
           method,
           path,
           attempts,
-          message: scrub(
-            `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
-          )
+          message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
         })
+      )
 
-      const attempt = Effect.suspend(() => {
-        attempts++
-        status = undefined
-        return client.execute(request).pipe(
-          Effect.tap((response) => {
-            status = response.status
-            return Effect.annotateCurrentSpan("http.response.status_code", response.status)
-          }),
-          Effect.flatMap((response) =>
-            response.status >= 200 && response.status < 300
-              ? Effect.ignore(response.arrayBuffer)
-              : Effect.flatMap(fromResponse(response), Effect.fail)
-          ),
-          Effect.catchTags({ RequestError: fromTransport, ResponseError: fromTransport }),
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () =>
-              new Timeout({
-                method,
-                path,
-                attempts,
-                message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
-              })
-          }),
-          Effect.tapError((error) => Effect.logDebug(`attempt ${attempts} failed: ${error.message}`)),
-          Effect.withSpan("MarketplaceClient.attempt", {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: {
-              "http.request.method": method,
-              "url.full": plan.url,
-              "marketplace.attempt": attempts
-            }
-          })
-        )
+    const exchange = (attemptSpan: Tracer.Span) =>
+      Effect.matchEffect(client.execute(request), {
+        onFailure: (error) => failed(fromTransport(error)),
+        onSuccess: (response) => {
+          status = response.status
+          attemptSpan.attribute("http.response.status_code", response.status)
+          return response.status >= 200 && response.status < 300
+            ? Effect.ignore(response.arrayBuffer)
+            : Effect.flatMap(fromResponse(response), failed)
+        }
       })
 
-      const startedAt = yield* Clock.currentTimeMillis
-      yield* (
-        policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
-      ).pipe(
-        Effect.ensuring(
-          Effect.suspend(() =>
-            Effect.annotateCurrentSpan({
-              "marketplace.attempts": attempts,
-              ...(status === undefined ? {} : { "http.response.status_code": status })
-            })
-          )
-        )
+    const attempt = Effect.suspend(() => {
+      attempts++
+      status = undefined
+      return Effect.useSpan(
+        "MarketplaceClient.attempt",
+        {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: {
+            "http.request.method": method,
+            "url.full": plan.url,
+            "marketplace.attempt": attempts
+          }
+        },
+        (attemptSpan) =>
+          Effect.withParentSpan(timeoutFail(exchange(attemptSpan), timeoutMillis, onTimeout), attemptSpan)
       )
-    }).pipe(
-      Effect.annotateLogs({ operation, installationId: id }),
-      Effect.withSpan(`MarketplaceClient.${operation}`, {
+    })
+
+    // The retry schedule is only built once an attempt has failed: most calls never need it.
+    const retried =
+      policy.maxAttempts === 1
+        ? attempt
+        : Effect.clockWith((clock) => {
+            const startedAt = clock.unsafeCurrentTimeMillis()
+            return Effect.catchAll(attempt, (first) =>
+              Effect.flatMap(Schedule.driver(Retry.schedule(policy, startedAt)), (driver) => {
+                const retry = (error: MarketplaceError): Effect.Effect<void, MarketplaceError> =>
+                  Effect.matchEffect(driver.next(error), {
+                    onFailure: () => Effect.fail(error),
+                    onSuccess: () => Effect.catchAll(attempt, retry)
+                  })
+                return retry(first)
+              })
+            )
+          })
+    return Effect.ensuring(
+      retried,
+      Effect.sync(() => {
+        span.attribute("marketplace.attempts", attempts)
+        if (status !== undefined) span.attribute("http.response.status_code", status)
+      })
+    )
+  }
+
+  const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
+    Effect.useSpan(
+      `MarketplaceClient.${operation}`,
+      {
         kind: "client",
         captureStackTrace: false,
         attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
-      })
-    )
+      },
+      (span) => {
+        const plan = planRequest(options, operation, id, input)
+        return Either.isLeft(plan)
+          ? Effect.fail(plan.left)
+          : Effect.withParentSpan(send(plan.right, span), span)
+      }
+    ).pipe(Effect.annotateLogs({ operation, installationId: id }))
 
   const updateInstallation = (id: string, body: UpdateInstallationBody) =>
     call("updateInstallation", id, body)

@@ -1,4 +1,3 @@
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import {
   type CreateEventBody,
   formatIssues,
@@ -10,7 +9,6 @@ import {
   validate
 } from "@marketplace-kit/core"
 import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
 import { ValidationError } from "./MarketplaceError.js"
 
 /** Vercel's public API. */
@@ -42,20 +40,22 @@ export interface RequestPlan {
   readonly body: UpdateInstallationBody | CreateEventBody
 }
 
+/** `path` (which starts with `/`) appended to the base URL, as `HttpClientRequest.prependUrl` joins them. */
+export const requestUrl = (options: PlanOptions, path: string): string => {
+  const base = options.baseUrl ?? defaultBaseUrl
+  return base.endsWith("/") ? base + path.slice(1) : base + path
+}
+
 /**
- * Sets base URL, `Accept`, `User-Agent` and bearer token on a request. The client configures
- * its HttpClient with this (real token) and `planRequest` with a placeholder, so the
- * two cannot disagree on what is sent.
+ * The headers of every request, lower-case. The client sends these with the real token and
+ * `planRequest` shows them with a placeholder, so the two cannot disagree on what is sent.
  */
-export const prepareRequest =
-  (options: PlanOptions, token: string | Redacted.Redacted<string>) =>
-  (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest =>
-    request.pipe(
-      HttpClientRequest.prependUrl(options.baseUrl ?? defaultBaseUrl),
-      HttpClientRequest.acceptJson,
-      HttpClientRequest.setHeader("user-agent", options.userAgent ?? defaultUserAgent),
-      HttpClientRequest.bearerToken(token)
-    )
+export const requestHeaders = (options: PlanOptions, token: string): Record<string, string> => ({
+  accept: "application/json",
+  "user-agent": options.userAgent ?? defaultUserAgent,
+  authorization: `Bearer ${token}`,
+  "content-type": "application/json"
+})
 
 const isHttpUrl = (url: string): boolean => {
   try {
@@ -87,11 +87,11 @@ export const planRequest = (
   const path = typeof id === "string" ? routePath(route, id) : route.path
   const body = operation === "createEvent" ? { event: input } : input
   const bodyResult = validate(route.body, body)
-  const prepared = prepareRequest(options, "<redacted>")(HttpClientRequest.make(route.method)(path))
+  const url = requestUrl(options, path)
   const issues = [
     ...issuesOf(validate(IntegrationConfigurationId, id), "integrationConfigurationId"),
     ...issuesOf(bodyResult),
-    ...(isHttpUrl(prepared.url)
+    ...(isHttpUrl(url)
       ? []
       : [
           {
@@ -108,9 +108,9 @@ export const planRequest = (
   return Either.right({
     operation,
     method: route.method,
-    url: prepared.url,
+    url,
     path,
-    headers: { ...prepared.headers, "content-type": "application/json" },
+    headers: requestHeaders(options, "<redacted>"),
     body: bodyResult.data
   })
 }
