@@ -98,38 +98,49 @@ const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+// Effect's own real-time clock; any other (e.g. a TestClock) gets `Effect.timeoutTo`, which runs on it.
+const liveClock = Effect.runSync(Effect.clock)
+
 /**
  * `Effect.timeoutFail` for the hot path: it races two forked fibers (the effect and a sleeper) and
- * then interrupts and awaits the loser, which cost more CPU than the rest of a call. Here only the
- * effect is forked and a plain timer interrupts it; an interruption of the caller reaches it too.
+ * then interrupts and awaits the loser, which cost more CPU than the rest of a call. Here, on the
+ * live clock, only the effect is forked and a plain timer interrupts it; an interruption of the
+ * caller reaches it too.
  */
 const timeoutFail = <A, E, E2>(
   effect: Effect.Effect<A, E>,
-  millis: number,
+  clock: Clock.Clock,
+  timeout: Duration.Duration,
   onTimeout: () => Effect.Effect<never, E2>
-): Effect.Effect<A, E | E2> =>
+): Effect.Effect<A, E | E2> => {
+  const millis = Duration.toMillis(timeout)
   // Node fires longer timers at once; such a timeout can never be reached anyway.
-  !(millis <= MAX_TIMER_MS)
-    ? effect
-    : Effect.flatMap(Effect.fork(effect), (child) =>
-        Effect.async<A, E | E2>((resume) => {
-          let timer: ReturnType<typeof setTimeout> | undefined
-          const onDone = (exit: Exit.Exit<A, E>) => {
-            clearTimeout(timer)
-            resume(exit)
-          }
-          child.addObserver(onDone)
-          timer = setTimeout(() => {
-            child.removeObserver(onDone)
-            resume(Effect.zipRight(Fiber.interrupt(child), onTimeout()))
-          }, millis)
-          return Effect.suspend(() => {
-            clearTimeout(timer)
-            child.removeObserver(onDone)
-            return Fiber.interrupt(child)
-          })
-        })
-      )
+  if (!(millis <= MAX_TIMER_MS)) return effect
+  if (clock !== liveClock) {
+    return Effect.flatten(
+      Effect.timeoutTo(effect, { duration: timeout, onSuccess: Effect.succeed, onTimeout })
+    )
+  }
+  return Effect.flatMap(Effect.fork(effect), (child) =>
+    Effect.async<A, E | E2>((resume) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const onDone = (exit: Exit.Exit<A, E>) => {
+        clearTimeout(timer)
+        resume(exit)
+      }
+      child.addObserver(onDone)
+      timer = setTimeout(() => {
+        child.removeObserver(onDone)
+        resume(Effect.zipRight(Fiber.interrupt(child), onTimeout()))
+      }, millis)
+      return Effect.suspend(() => {
+        clearTimeout(timer)
+        child.removeObserver(onDone)
+        return Fiber.interrupt(child)
+      })
+    })
+  )
+}
 
 /** Builds the client on a given `HttpClient` value; `make` does the same with the one in context. */
 export const fromHttpClient = (
@@ -141,7 +152,6 @@ export const fromHttpClient = (
   const client = HttpClient.withTracerDisabledWhen(httpClient, () => true)
   const policy = Retry.retryPolicy(options.retry)
   const timeout = Duration.decode(options.timeout ?? defaultTimeout)
-  const timeoutMillis = Duration.toMillis(timeout)
   const secret = Redacted.value(options.token)
   // Built once: every request of this client carries the same headers.
   const headers = Headers.fromInput(requestHeaders(options, secret))
@@ -248,51 +258,53 @@ export const fromHttpClient = (
         }
       })
 
-    const attempt = Effect.suspend(() => {
-      attempts++
-      status = undefined
-      return Effect.useSpan(
-        "MarketplaceClient.attempt",
-        {
-          kind: "client",
-          captureStackTrace: false,
-          // Named rather than inherited: providing the call's span as a parent would cost a context change.
-          parent: span,
-          attributes: {
-            "http.request.method": method,
-            "url.full": plan.url,
-            "marketplace.attempt": attempts
-          }
-        },
-        (attemptSpan) =>
-          Effect.withParentSpan(timeoutFail(exchange(attemptSpan), timeoutMillis, onTimeout), attemptSpan)
-      )
-    })
+    const attempt = (clock: Clock.Clock) =>
+      Effect.suspend(() => {
+        attempts++
+        status = undefined
+        return Effect.useSpan(
+          "MarketplaceClient.attempt",
+          {
+            kind: "client",
+            captureStackTrace: false,
+            // Named rather than inherited: providing the call's span as a parent would cost a context change.
+            parent: span,
+            attributes: {
+              "http.request.method": method,
+              "url.full": plan.url,
+              "marketplace.attempt": attempts
+            }
+          },
+          (attemptSpan) =>
+            Effect.withParentSpan(timeoutFail(exchange(attemptSpan), clock, timeout, onTimeout), attemptSpan)
+        )
+      })
 
-    // The retry schedule is only built once an attempt has failed: most calls never need it.
-    const retried =
-      policy.maxAttempts === 1
-        ? attempt
-        : Effect.clockWith((clock) => {
-            const startedAt = clock.unsafeCurrentTimeMillis()
-            return Effect.catchAll(attempt, (first) =>
+    return Effect.clockWith((clock) => {
+      const first = attempt(clock)
+      const startedAt = clock.unsafeCurrentTimeMillis()
+      // The retry schedule is only built once an attempt has failed: most calls never need it.
+      const retried =
+        policy.maxAttempts === 1
+          ? first
+          : Effect.catchAll(first, (error) =>
               Effect.flatMap(Schedule.driver(Retry.schedule(policy, startedAt)), (driver) => {
-                const retry = (error: MarketplaceError): Effect.Effect<void, MarketplaceError> =>
-                  Effect.matchEffect(driver.next(error), {
-                    onFailure: () => Effect.fail(error),
-                    onSuccess: () => Effect.catchAll(attempt, retry)
+                const retry = (last: MarketplaceError): Effect.Effect<void, MarketplaceError> =>
+                  Effect.matchEffect(driver.next(last), {
+                    onFailure: () => Effect.fail(last),
+                    onSuccess: () => Effect.catchAll(first, retry)
                   })
-                return retry(first)
+                return retry(error)
               })
             )
-          })
-    return Effect.ensuring(
-      retried,
-      Effect.sync(() => {
-        span.attribute("marketplace.attempts", attempts)
-        if (status !== undefined) span.attribute("http.response.status_code", status)
-      })
-    )
+      return Effect.ensuring(
+        retried,
+        Effect.sync(() => {
+          span.attribute("marketplace.attempts", attempts)
+          if (status !== undefined) span.attribute("http.response.status_code", status)
+        })
+      )
+    })
   }
 
   const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>

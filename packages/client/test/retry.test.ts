@@ -200,6 +200,19 @@ describe("timeouts and transport failures", () => {
     })
   )
 
+  it.scoped("the timeout runs on the Effect clock: a TestClock fires it", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([{ hang: true }])
+      const client = yield* clientFor(server.url, { retry: false })
+      const call = yield* Effect.fork(Effect.flip(client.updateInstallation(ID, {})))
+      yield* sleepingUntil(10_000)
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(call)
+      expect(error).toBeInstanceOf(Timeout)
+      expect(error.message).toBe(`PATCH /v1/installations/${ID} → no response within 10s (1 attempt)`)
+    })
+  )
+
   it.scopedLive("a timed-out attempt is retried and a later answer wins", () =>
     Effect.gen(function* () {
       const server = yield* testServer((_, index) => (index === 0 ? { hang: true } : ok))
