@@ -2,6 +2,7 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
+import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -113,6 +114,24 @@ interface Agents {
   readonly https: Https.Agent
 }
 
+// What node:http can write in one go (nothing, text or bytes); undefined for any other body.
+const payloadOf = (
+  body: HttpBody.HttpBody
+): { readonly data: string | Uint8Array | undefined } | undefined => {
+  switch (body._tag) {
+    case "Empty":
+      return { data: undefined }
+    case "Uint8Array":
+      return { data: body.body }
+    case "Raw":
+      return typeof body.body === "string" || body.body instanceof Uint8Array
+        ? { data: body.body }
+        : undefined
+    default:
+      return undefined
+  }
+}
+
 const send = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest
@@ -125,15 +144,15 @@ const send = (
       )
       return
     }
-    const { body } = request
-    if (body._tag !== "Empty" && body._tag !== "Uint8Array") {
-      // The marketplace client only ever sends JSON (a Uint8Array body) or nothing.
+    const payload = payloadOf(request.body)
+    if (payload === undefined) {
+      // The marketplace client only ever sends its JSON as text or bytes.
       resume(
         Effect.fail(
           new HttpClientError.RequestError({
             request,
             reason: "Encode",
-            cause: `unsupported body: ${body._tag}`
+            cause: `unsupported body: ${request.body._tag}`
           })
         )
       )
@@ -163,7 +182,7 @@ const send = (
       incoming.on("error", (cause) => done(Option.some(cause)))
       incoming.on("end", () => done(Option.none()))
     })
-    nodeRequest.end(body._tag === "Uint8Array" ? body.body : undefined)
+    nodeRequest.end(payload.data)
     // Interrupted (e.g. by the per-attempt timeout): drop the request and its socket.
     return Effect.sync(() => {
       settled = true
