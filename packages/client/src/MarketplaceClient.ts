@@ -183,9 +183,10 @@ export const fromHttpClient = (
     } catch {
       return Effect.fail(refuse("body", "is not serializable as JSON"))
     }
+    // The same bytes and headers `HttpClientRequest.bodyJson` gives, so any HttpClient reads it as before.
     const request = HttpClientRequest.make(method)(plan.url, {
       headers,
-      body: HttpBody.raw(json, { contentType: "application/json" })
+      body: HttpBody.text(json, "application/json")
     })
     let attempts = 0
     let status: number | undefined
