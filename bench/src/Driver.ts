@@ -34,7 +34,8 @@ export const runRound = async (call: Call, requests: number, concurrency: number
 
 /**
  * Measures contenders fairly: one unrecorded warm-up each, then `rounds` rounds in which the
- * contenders take turns, so drift on the machine hits all of them alike. Returns every sample.
+ * contenders take turns, so drift on the machine hits all of them alike. The order rotates each
+ * round, so no contender always runs right after the same one (and pays for its garbage).
  */
 export const interleavedRounds = async <T>(
   contenders: Record<string, () => T | Promise<T>>,
@@ -44,8 +45,12 @@ export const interleavedRounds = async <T>(
     Object.keys(contenders).map((name) => [name, []])
   )
   for (const measure of Object.values(contenders)) await measure()
+  const entries = Object.entries(contenders)
   for (let round = 0; round < rounds; round++) {
-    for (const [name, measure] of Object.entries(contenders)) samples[name]?.push(await measure())
+    for (let turn = 0; turn < entries.length; turn++) {
+      const [name, measure] = entries[(round + turn) % entries.length]!
+      samples[name]?.push(await measure())
+    }
   }
   return samples
 }

@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup"
 
-// One entry point on purpose: a second one (e.g. `./promise`) would give CJS users two copies of the
-// error classes, and `instanceof` would then fail across them.
+// The facade and the Effect API share one entry on purpose: a second one (e.g. `./promise`) would give
+// CJS users two copies of the error classes, and `instanceof` would then fail across them. `./node`
+// (the node:http transport) imports nothing of ours, so it can stand alone without that risk.
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", node: "src/NodeTransport.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

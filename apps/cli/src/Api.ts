@@ -7,6 +7,7 @@ import {
   type RequestPlan,
   type RetryOptions
 } from "@marketplace-kit/client"
+import * as NodeTransport from "@marketplace-kit/client/node"
 import { type MarketplaceEvent, routes, type UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -14,7 +15,6 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { parseDuration } from "./Durations.js"
-import * as HttpTransport from "./HttpTransport.js"
 import type { GlobalFlags } from "./options/GlobalOptions.js"
 import type { CommandError } from "./Report.js"
 import { UsageError } from "./UsageError.js"
@@ -77,7 +77,7 @@ export const client = (
         new UsageError({ message: "no token: pass --token or set VERCEL_TOKEN (or use --dry-run)" })
       ),
     onSome: (token) =>
-      Effect.flatMap(HttpTransport.make, (http) =>
+      Effect.flatMap(NodeTransport.make, (http) =>
         makeClient({ ...options, token }).pipe(Effect.provideService(HttpClient.HttpClient, http))
       )
   })

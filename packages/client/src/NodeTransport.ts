@@ -11,9 +11,12 @@ import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+
+// `@marketplace-kit/client/node`: an HttpClient for Node that is lighter than both alternatives.
 
 // A response whose body has been read in full: the client reads every body anyway (to drain a
 // success, to parse an error), so reading it while the request is in flight costs nothing and
@@ -216,3 +219,6 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Ef
       Effect.succeed
     )
 )
+
+/** The same client as a layer, for `MarketplaceClient.layer(...)` on Node (closes its sockets with the layer). */
+export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(HttpClient.HttpClient, make)

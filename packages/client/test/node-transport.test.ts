@@ -5,7 +5,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as HttpTransport from "../src/HttpTransport.js"
+import * as NodeTransport from "../src/NodeTransport.js"
 
 interface Received {
   readonly method: string
@@ -53,12 +53,12 @@ afterAll(() => {
 
 const send = (request: HttpClientRequest.HttpClientRequest) =>
   Effect.runPromise(
-    Effect.scoped(Effect.flatMap(HttpTransport.make, (client) => Effect.either(client.execute(request))))
+    Effect.scoped(Effect.flatMap(NodeTransport.make, (client) => Effect.either(client.execute(request))))
   )
 
 const last = () => received.at(-1)!
 
-describe("HttpTransport", () => {
+describe("NodeTransport", () => {
   it("sends a text (raw) body with its headers and reads the status, headers and body", async () => {
     const request = HttpClientRequest.post(`${base}/echo`).pipe(
       HttpClientRequest.setHeader("authorization", "Bearer t"),
