@@ -28,6 +28,14 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
 const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} kB`
 
 const sections: Array<string> = []
+// One line per row group, computed from the figures, so the summary cannot drift from the tables.
+const standing: Array<string> = []
+const versus = (ours: number, theirs: number, peer: string) => {
+  const r = ours / theirs
+  if (r >= 1.05) return `ahead of ${peer} (${ratio(r)})`
+  if (r <= 0.95) return `**behind** ${peer} (${ratio(r)})`
+  return `on par with ${peer} (${ratio(r)})`
+}
 
 log("1/6 client throughput")
 const client = await clientThroughput(
@@ -35,6 +43,12 @@ const client = await clientThroughput(
     ? { requests: 40, rounds: 1, concurrencies: [1, 4] }
     : { requests: 2000, rounds: 5, concurrencies: [1, 32] }
 )
+for (const { concurrency, results } of client) {
+  const sdk = results["@vercel/sdk"]!.requestsPerSec
+  standing.push(
+    `- Client, concurrency ${concurrency}: Promise facade ${versus(results["ours (Promise facade)"]!.requestsPerSec, sdk, "@vercel/sdk")}, Effect API ${versus(results["ours (Effect API)"]!.requestsPerSec, sdk, "@vercel/sdk")}; both at ${ratio(results["ours (Promise facade)"]!.requestsPerSec / results["raw fetch"]!.requestsPerSec)}–${ratio(results["ours (Effect API)"]!.requestsPerSec / results["raw fetch"]!.requestsPerSec)} of raw fetch, which validates nothing and never retries.`
+  )
+}
 sections.push(
   "## 1. Client throughput (loopback server answering 204/201, half PATCH full body, half POST event)",
   ...client.map(({ concurrency, results }) => {
@@ -55,6 +69,7 @@ sections.push(
 log("2/6 validation")
 const validation = await validationSpeed(quick ? { roundMs: 50, rounds: 1 } : { roundMs: 1000, rounds: 5 })
 const sdkOps = validation["@vercel/sdk schema"]!
+standing.push(`- Validation: ${versus(validation["ours (core validate)"]!, sdkOps, "the SDK's schema")}.`)
 sections.push(
   "## 2. Body validation (full update body)",
   table(
@@ -68,6 +83,9 @@ const adapter = await adapterThroughput(
   quick ? { durationSec: 1, rounds: 1, connections: 8 } : { durationSec: 5, rounds: 3, connections: 32 }
 )
 const bare = adapter["bare Express 5 (express.json + 204)"]!
+standing.push(
+  `- Middleware + emulator: ${ratio(adapter["ours (router + emulator backend)"]!.requestsPerSec / bare.requestsPerSec)} of a bare Express app's req/s (the price of auth, validation and the write log).`
+)
 sections.push(
   "## 3. Adapter (PATCH full body, autocannon in its own process)",
   table(
@@ -85,6 +103,9 @@ sections.push(
 log("4/6 CLI start-up")
 const cli = await cliStartup({ runs: quick ? 2 : 15 })
 const nodeMs = cli.medians["node -e 0"]!
+standing.push(
+  `- CLI cold start: \`--help\` ${ratio(cli.medians["mkit --help"]! / nodeMs)} and a real \`event send\` ${ratio(cli.medians["mkit event send (to a local emulator)"]! / nodeMs)} of \`node -e 0\` (loading Effect, zod and the client is most of it).`
+)
 sections.push(
   "## 4. CLI cold start (median wall time of a fresh process)",
   table(
@@ -97,6 +118,9 @@ sections.push(
 log("5/6 client bundle")
 const bundles = await bundleSizes()
 const sdkBundle = bundles["@vercel/sdk (VercelCore + 2 standalone functions)"]
+standing.push(
+  `- Client bundle: **behind** — ${ratio(bundles["ours (Promise facade)"].gzip / sdkBundle.gzip)} the SDK's gzip size; the Effect runtime and @effect/platform are most of it.`
+)
 sections.push(
   "## 5. Client bundle (esbuild --minify, then gzip -9, an app calling both operations)",
   table(
@@ -112,8 +136,11 @@ sections.push(
 
 log("6/6 bulk")
 const bulk = await bulkDelivery(quick ? { events: 100, limit: 100 } : { events: 2000, limit: 500 })
+standing.push(
+  `- Bulk: ${fmt((100 * bulk.achievedPerSec) / bulk.limit)}% of the rate limit, ${bulk.lost} lines lost, ${bulk.failed} failed.`
+)
 sections.push(
-  `## 6. Bulk: \`mkit bulk\` with ${bulk.events} events against an emulator rate-limited to ${bulk.limit} req/s`,
+  `## 6. Bulk: \`mkit bulk\` with ${bulk.events} events against an emulator rate-limited to ${bulk.limit} req/s (token bucket, burst ${bulk.limit})`,
   table(
     ["events", "seconds", "achieved req/s", "fraction of limit", "lines lost", "429s seen", "failed lines"],
     [
@@ -137,5 +164,5 @@ const header = [
   "Every ratio compares figures taken in the same run; rows alternate between contenders each round and the median is reported.",
   "Regenerate with `pnpm bench` (a few minutes). Servers and load generators run as separate processes on 127.0.0.1."
 ].join("\n")
-writeFileSync(out, `${[header, ...sections].join("\n\n")}\n`)
+writeFileSync(out, `${[header, `## Where we stand\n\n${standing.join("\n")}`, ...sections].join("\n\n")}\n`)
 log(`wrote ${out}`)
