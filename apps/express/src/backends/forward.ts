@@ -8,6 +8,7 @@ import {
 import { vercelError } from "@marketplace-kit/core"
 import * as Duration from "effect/Duration"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
+import { missingBearer } from "../Bearer.js"
 import { errorCodeFor, HttpError } from "../HttpError.js"
 
 /** Options of {@link createForwardBackend}. */
@@ -69,7 +70,7 @@ export const createForwardBackend = (options: ForwardBackendOptions = {}): Marke
   const client = (ctx: RequestContext): PromiseMarketplaceClient => {
     if (configured !== undefined) return configured
     if (ctx.token === undefined) {
-      throw HttpError.of(401, 'Missing or malformed Authorization header; expected "Bearer <token>"')
+      throw missingBearer()
     }
     return clientFor(ctx.token)
   }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto"
+import { missingBearer } from "../Bearer.js"
 import { HttpError } from "../HttpError.js"
 import type { InstallationSeed } from "./Seed.js"
 
@@ -27,7 +28,7 @@ export class InstallationAuth {
    */
   check(id: string, token: string | undefined): HttpError | undefined {
     if (token === undefined) {
-      return HttpError.of(401, 'Missing or malformed Authorization header; expected "Bearer <token>"')
+      return missingBearer()
     }
     const presented = digest(token)
     const expected = this.digests.get(id)
