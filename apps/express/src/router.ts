@@ -13,7 +13,7 @@ import {
 import express, { type Request, type RequestHandler, type Response } from "express"
 import { type BackendResult, type MarketplaceBackend, type RequestContext, runBackend } from "./Backend.js"
 import { bearerToken } from "./Bearer.js"
-import { vercelErrorHandler } from "./ErrorResponse.js"
+import { errorHandler } from "./ErrorResponse.js"
 import { HttpError } from "./HttpError.js"
 import { nestsDeeperThan } from "./JsonDepth.js"
 
@@ -23,6 +23,8 @@ export interface MarketplaceRouterOptions {
   readonly backend: MarketplaceBackend
   /** Largest accepted JSON body, in bytes or as a string such as `"1mb"`; default `"100kb"`. */
   readonly bodyLimit?: number | string
+  /** Adds per-field `issues` to 400 bodies (Vercel sends only `code` and `message`); for local debugging. */
+  readonly explain?: boolean
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"]
@@ -55,12 +57,12 @@ const validId = (raw: unknown): string => {
     path: "integrationConfigurationId",
     message: issue.message
   }))
-  throw HttpError.of(400, formatIssues(issues), { extra: { issues } })
+  throw HttpError.of(400, formatIssues(issues), { issues })
 }
 
 const valid = <T>(result: ValidationResult<T>): T => {
   if (result.success) return result.data
-  throw HttpError.of(400, result.message, { extra: { issues: result.issues } })
+  throw HttpError.of(400, result.message, { issues: result.issues })
 }
 
 /**
@@ -92,11 +94,11 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       const ctx = requestContext(req, res, route.operation)
       try {
         const id = validId(req.params.integrationConfigurationId)
-        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
+        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal, "authorize")
         const input = await readBody(req, res)
         if (nestsDeeperThan(input, MAX_DEPTH))
           throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
-        await runBackend(handle(ctx, id, input), ctx.signal)
+        await runBackend(handle(ctx, id, input), ctx.signal, route.operation)
         res.status(route.successStatus).end()
       } catch (err) {
         // A caller that hung up gets no answer, and its interruption is not a bug.
@@ -133,6 +135,6 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
   router.use((req, _res, next) =>
     next(HttpError.of(404, `No route for ${req.method} ${req.path.slice(0, 200)}`))
   )
-  router.use(vercelErrorHandler)
+  router.use(errorHandler({ explain: options.explain ?? false }))
   return router
 }
