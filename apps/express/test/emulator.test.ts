@@ -50,7 +50,7 @@ describe("emulator: auth like Vercel", () => {
     const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
     for (const call of [patch, event]) {
       for (const headers of [
-        {},
+        {} as Record<string, string>,
         { Authorization: "Basic dG9rX2FscGhh" },
         { Authorization: "Bearer " },
         { Authorization: "tok_alpha" }

@@ -19,6 +19,7 @@ export const requestId: RequestHandler = (_req, res, next) => {
 const faults = new WeakMap<Response, ChaosFault["kind"]>()
 
 // These run mounted at `/v1`, so `req.path` is the path below it.
+const contractPath = (path: string) => `/v1${path}`
 
 /**
  * Records every request in the request log once it is answered (or dropped): route, status, the
@@ -30,7 +31,7 @@ export const recordRequests =
     const started = performance.now()
     const at = new Date().toISOString()
     const path = req.originalUrl.split("?")[0]!.slice(0, 200)
-    const route = routeOf(req.path)
+    const route = routeOf(contractPath(req.path))
     res.once("close", () => {
       const error = answeredError(res)
       const fault = faults.get(res)
@@ -63,7 +64,7 @@ export const rateLimit =
     if (current === undefined) return next()
     const token = bearerToken(req)
     const caller = token === undefined ? `address:${req.socket.remoteAddress}` : `token:${token}`
-    const decision = current.take(`${routeOf(req.path)?.operation ?? "other"} ${caller}`)
+    const decision = current.take(`${routeOf(contractPath(req.path))?.operation ?? "other"} ${caller}`)
     const reset = Math.ceil(decision.resetMs / 1000)
     res.set({
       "X-RateLimit-Limit": String(decision.limit),

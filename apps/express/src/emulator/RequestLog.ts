@@ -1,5 +1,4 @@
-import type { ValidationIssue } from "@marketplace-kit/core"
-import type { Operation } from "../Backend.js"
+import { type Operation, routes, type ValidationIssue } from "@marketplace-kit/core"
 
 /** One request the emulator answered on `/v1` (or dropped), as the inspection API lists it. Never holds a token. */
 export interface RequestRecord {
@@ -34,24 +33,29 @@ export interface RequestQuery {
   readonly limit?: number
 }
 
-const ROUTE = /^\/installations\/([^/]+)(\/events)?\/?$/
+// The contract's path templates as patterns (an id never holds a "/", so they cannot overlap).
+const PATTERNS = Object.values(routes).map((route) => ({
+  operation: route.operation,
+  pattern: new RegExp(`^${route.path.replace(":integrationConfigurationId", "([^/]+)")}/?$`)
+}))
 
 /**
- * Which contract route a path below `/v1` addresses, and for which installation (for middleware that
- * runs before Express routes the request).
+ * Which contract route a path addresses, and for which installation (for middleware that runs
+ * before Express routes the request).
  */
 export const routeOf = (
   path: string
 ): { readonly operation: Operation; readonly installationId: string } | undefined => {
-  const match = ROUTE.exec(path)
-  if (match === null) return undefined
-  let installationId: string
-  try {
-    installationId = decodeURIComponent(match[1]!)
-  } catch {
-    return undefined
+  for (const { operation, pattern } of PATTERNS) {
+    const match = pattern.exec(path)
+    if (match === null) continue
+    try {
+      return { operation, installationId: decodeURIComponent(match[1]!) }
+    } catch {
+      return undefined
+    }
   }
-  return { operation: match[2] === undefined ? "updateInstallation" : "createEvent", installationId }
+  return undefined
 }
 
 /** The last `limit` requests in memory, with listeners for live views (the dashboard's stream). */
