@@ -67,7 +67,9 @@ describe("sqlite outbox", () => {
     expect(stats).toMatchObject({ pending: 0, inFlight: 0, delivered: 10, failed: 0 })
     const log = logByInstallation(server)
     expect(log.get(A)).toEqual([0, 1, 2, 3, 4].map((i) => ({ externalId: `a-${i}` })))
-    expect(log.get(B)).toEqual([0, 1, 2, 3, 4].map((i) => ({ type: "resource.updated", resourceId: `r-${i}` })))
+    expect(log.get(B)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ({ type: "resource.updated", resourceId: `r-${i}` }))
+    )
     expect(server.emulator.state.installation(A)?.externalId).toBe("a-4")
   })
 
