@@ -54,9 +54,13 @@ export interface Inspectable {
 /**
  * The admin API under `/_emulator`, for tests, tools and the dashboard: installations, the write
  * log, the request log (with every rejected request's issues), token rotation, runtime rate-limit
- * and chaos settings, reset. Every call needs `Authorization: Bearer <adminToken>`.
+ * and chaos settings, live changes as Server-Sent Events, reset. Every call needs `Authorization: Bearer <adminToken>`.
  */
-export const inspectionRouter = (emulator: Inspectable): express.Router => {
+export const inspectionRouter = (
+  emulator: Inspectable,
+  /** `GET /stream`: the dashboard's Server-Sent Events. */
+  stream: RequestHandler
+): express.Router => {
   const guard: RequestHandler = (req, _res, next) => {
     const token = bearerToken(req)
     if (token === undefined) return next(missingBearer())
@@ -126,6 +130,7 @@ export const inspectionRouter = (emulator: Inspectable): express.Router => {
       emulator.setChaos(undefined)
       res.status(204).end()
     })
+  router.get("/stream", stream)
   router.post("/reset", async (_req, res) => {
     await emulator.reset()
     res.status(204).end()
