@@ -1,12 +1,9 @@
-import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
+import type { MarketplaceEvent, Operation, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type { HttpError } from "./HttpError.js"
-
-/** The two operations of the route contract. */
-export type Operation = "updateInstallation" | "createEvent"
 
 /**
  * What the router knows about a request. `token` is the caller's bearer token (or `undefined` when

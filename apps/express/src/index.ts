@@ -1,4 +1,5 @@
-export type { BackendError, BackendResult, MarketplaceBackend, Operation, RequestContext } from "./Backend.js"
+export type { Operation } from "@marketplace-kit/core"
+export type { BackendError, BackendResult, MarketplaceBackend, RequestContext } from "./Backend.js"
 export { emulatorBanner } from "./Banner.js"
 export { createEmulator, type Emulator, type EmulatorOptions } from "./backends/emulator.js"
 export { createForwardBackend, type ForwardBackendOptions } from "./backends/forward.js"

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto"
 import {
-  CreateEventBody,
-  createEventRoute,
-  formatIssues,
-  IntegrationConfigurationId,
+  type Operation,
+  type OperationInput,
   type Route,
-  UpdateInstallationBody,
-  updateInstallationRoute,
+  routes,
   type ValidationResult,
   validate
 } from "@marketplace-kit/core"
@@ -24,6 +21,15 @@ export interface MarketplaceRouterOptions {
   /** Largest accepted JSON body, in bytes or as a string such as `"1mb"`; default `"100kb"`. */
   readonly bodyLimit?: number | string
 }
+
+/** A backend method serving one operation. */
+type Handler<Op extends Operation> = (
+  ctx: RequestContext,
+  id: string,
+  input: OperationInput[Op]
+) => BackendResult
+
+const METHODS = { PATCH: "patch", POST: "post" } as const
 
 const JSON_TYPES = ["application/json", "application/*+json"]
 // Real bodies nest 4 levels; the cap keeps a hostile body from overflowing the stack of whatever
@@ -46,16 +52,6 @@ const requestContext = (
     signal: controller.signal
   }
   return Object.defineProperty(ctx, "token", { value: bearerToken(req), enumerable: false }) as RequestContext
-}
-
-const validId = (raw: unknown): string => {
-  const result = validate(IntegrationConfigurationId, raw)
-  if (result.success) return result.data
-  const issues = result.issues.map((issue) => ({
-    path: "integrationConfigurationId",
-    message: issue.message
-  }))
-  throw HttpError.of(400, formatIssues(issues), { extra: { issues } })
 }
 
 const valid = <T>(result: ValidationResult<T>): T => {
@@ -83,20 +79,21 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       } else parseJson(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {})))
     })
 
+  // The backend's methods keyed by operation, so one generic handler serves every route.
+  const handlers: { readonly [Op in Operation]: Handler<Op> } = backend
+
   const serve =
-    (
-      route: Route,
-      handle: (ctx: RequestContext, id: string, input: unknown) => BackendResult
-    ): RequestHandler =>
+    <Op extends Operation>(route: Route<Op>): RequestHandler =>
     async (req, res, next) => {
       const ctx = requestContext(req, res, route.operation)
       try {
-        const id = validId(req.params.integrationConfigurationId)
+        const { integrationConfigurationId: id } = valid(validate(route.params, req.params))
         if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
         const input = await readBody(req, res)
         if (nestsDeeperThan(input, MAX_DEPTH))
           throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
-        await runBackend(handle(ctx, id, input), ctx.signal)
+        const body = valid(validate(route.body, input))
+        await runBackend(handlers[route.operation](ctx, id, route.fromBody(body)), ctx.signal)
         res.status(route.successStatus).end()
       } catch (err) {
         // A caller that hung up gets no answer, and its interruption is not a bug.
@@ -114,22 +111,9 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       )
 
   const router = express.Router()
-  router
-    .route(updateInstallationRoute.path)
-    .patch(
-      serve(updateInstallationRoute, (ctx, id, input) =>
-        backend.updateInstallation(ctx, id, valid(validate(UpdateInstallationBody, input)))
-      )
-    )
-    .all(methodNotAllowed(updateInstallationRoute))
-  router
-    .route(createEventRoute.path)
-    .post(
-      serve(createEventRoute, (ctx, id, input) =>
-        backend.createEvent(ctx, id, valid(validate(CreateEventBody, input)).event)
-      )
-    )
-    .all(methodNotAllowed(createEventRoute))
+  for (const route of Object.values(routes)) {
+    router.route(route.path)[METHODS[route.method]](serve(route)).all(methodNotAllowed(route))
+  }
   router.use((req, _res, next) =>
     next(HttpError.of(404, `No route for ${req.method} ${req.path.slice(0, 200)}`))
   )

@@ -7,6 +7,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import {
   type MarketplaceEvent,
   type Notification,
+  type Operation,
   parseVercelError,
   type UpdateInstallationBody
 } from "@marketplace-kit/core"
@@ -32,7 +33,6 @@ import {
 } from "./MarketplaceError.js"
 import {
   defaultBaseUrl,
-  type Operation,
   type PlanOptions,
   planRequest,
   type RequestPlan,

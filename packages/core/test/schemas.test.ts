@@ -197,7 +197,22 @@ describe("route contract", () => {
   it("describes both operations", () => {
     expect(routes.updateInstallation).toMatchObject({ method: "PATCH", successStatus: 204 })
     expect(routes.createEvent).toMatchObject({ method: "POST", successStatus: 201 })
-    expect(routes.createEvent.errorStatuses).toEqual(expect.arrayContaining([400, 401, 403, 404, 429, 500]))
+  })
+
+  it("names the path parameter in a rejection of the id", () => {
+    expect(validate(routes.createEvent.params, { integrationConfigurationId: "a/b" })).toMatchObject({
+      success: false,
+      issues: [{ path: "integrationConfigurationId", message: 'must not contain "/"' }]
+    })
+  })
+
+  it("sends an event inside `{ event }` and hands the backend the event back", () => {
+    const event = { type: "resource.updated", resourceId: "res_1" } as const
+    const sent = validate(routes.createEvent.body, routes.createEvent.toBody(event))
+    expect(sent.success && routes.createEvent.fromBody(sent.data)).toEqual(event)
+    const update = { status: "ready" } as const
+    const patched = validate(routes.updateInstallation.body, routes.updateInstallation.toBody(update))
+    expect(patched.success && routes.updateInstallation.fromBody(patched.data)).toEqual(update)
   })
 
   it("URL-encodes the id into the path", () => {
