@@ -2,13 +2,16 @@ import { randomBytes } from "node:crypto"
 import express from "express"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
 import { InstallationAuth } from "../emulator/Auth.js"
+import { ChangeFeed } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
+import { dashboardRouter } from "../emulator/Dashboard.js"
 import { inspectionRouter } from "../emulator/Inspection.js"
 import { Journal } from "../emulator/Journal.js"
 import * as Middleware from "../emulator/Middleware.js"
 import { RateLimiter, type RateLimitOptions } from "../emulator/RateLimiter.js"
 import { checkInstallations, DEMO_SEED, type InstallationSeed, loadSeedFile } from "../emulator/Seed.js"
 import { EmulatorState, type EmulatorStateView, type LogEntry } from "../emulator/State.js"
+import { eventStream } from "../emulator/Stream.js"
 import { marketplaceRouter } from "../router.js"
 
 /** Options of {@link createEmulator}. With neither `installations` nor `seedFile`, {@link DEMO_SEED} is used. */
@@ -74,13 +77,16 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   for (const entry of opened?.entries ?? []) state.apply(entry)
   const journal = opened?.journal
 
+  const changes = new ChangeFeed()
   let sequence = state.sequence
   // Bumped by reset(): writes still in flight from before it are not applied afterwards.
   let epoch = 0
   const commit = async (write: LogEntry): Promise<void> => {
     const started = epoch
     if (journal !== undefined) await journal.append(write)
-    if (epoch === started) state.apply(write)
+    if (epoch !== started) return
+    state.apply(write)
+    changes.publish({ type: "write", entry: write })
   }
   const entry = (ctx: RequestContext, installationId: string) => ({
     sequence: ++sequence,
@@ -119,6 +125,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     limiter = makeLimiter()
     chaos = makeChaos()
     await journal?.truncate()
+    changes.publish({ type: "reset" })
   }
 
   let router: express.Router | undefined
@@ -126,7 +133,11 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   const fullRouter = (): express.Router => {
     if (router === undefined) {
       router = express.Router()
-      router.use("/_emulator", inspectionRouter({ state, adminToken, reset }))
+      router.use("/_emulator/ui", dashboardRouter())
+      router.use(
+        "/_emulator",
+        inspectionRouter({ state, adminToken, reset, stream: eventStream({ state, changes }) })
+      )
       router.use(Middleware.requestId)
       if (limiter)
         router.use(
@@ -165,6 +176,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     },
     reset,
     close: async () => {
+      changes.publish({ type: "closed" })
       await journal?.close()
     }
   }

@@ -23,12 +23,14 @@ const operation = (raw: unknown): LogQuery["operation"] => {
 
 /**
  * The admin API under `/_emulator`, for tests and tools: list and get installations, list log
- * entries since a sequence, reset. Every call needs `Authorization: Bearer <adminToken>`.
+ * entries since a sequence, follow changes as Server-Sent Events, reset. Every call needs `Authorization: Bearer <adminToken>`.
  */
 export const inspectionRouter = (emulator: {
   readonly state: EmulatorStateView
   readonly adminToken: string
   reset(): Promise<void>
+  /** `GET /stream`: the dashboard's Server-Sent Events. */
+  readonly stream: RequestHandler
 }): express.Router => {
   const guard: RequestHandler = (req, _res, next) => {
     const token = bearerToken(req)
@@ -56,6 +58,7 @@ export const inspectionRouter = (emulator: {
     }
     res.json({ events: emulator.state.events(query), sequence: emulator.state.sequence })
   })
+  router.get("/stream", emulator.stream)
   router.post("/reset", async (_req, res) => {
     await emulator.reset()
     res.status(204).end()
