@@ -2,7 +2,7 @@ import { startEmulatorServer } from "@marketplace-kit/express"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import type { RunCli } from "../Cli.js"
+import { run as runCli } from "../Cli.js"
 import { CliExit, ExitCode } from "../ExitCode.js"
 
 interface Step {
@@ -85,7 +85,7 @@ const heading = (text: string) => Console.log(`\n── ${text}`)
  * command lines against it (parsed and executed exactly as typed), then prints what the
  * emulator stored. Fails if any step's exit code differs from the one shown.
  */
-export const run = (runCli: RunCli) =>
+export const run = (): Effect.Effect<void, CliExit> =>
   Effect.gen(function* () {
     const server = yield* Effect.acquireRelease(
       Effect.promise(() => startEmulatorServer({ port: 0, host: "127.0.0.1", log: () => undefined })),
