@@ -2,6 +2,7 @@ import type * as Command from "@effect/cli/Command"
 import type * as Effect from "effect/Effect"
 import type { CliExit } from "./ExitCode.js"
 import { bulkOptions } from "./options/BulkOptions.js"
+import { demoOptions } from "./options/DemoOptions.js"
 import { eventOptions } from "./options/EventOptions.js"
 import { globalOptions } from "./options/GlobalOptions.js"
 import { schemaOptions } from "./options/SchemaOptions.js"
@@ -153,9 +154,11 @@ const demo = command({
   description:
     "Starts the emulator on a free 127.0.0.1 port, runs real mkit command lines against it (a billing plan, a " +
     "notification set and cleared, both events, a dry run, a 404 and a validation error), then prints the " +
-    "emulator's state and write log.",
-  options: {},
-  load: () => import("./commands/DemoCommand.js")
+    "emulator's state and write log. With --keep-open the emulator keeps running afterwards, with what the demo " +
+    "wrote, and its dashboard link is printed.",
+  options: demoOptions,
+  load: () => import("./commands/DemoCommand.js"),
+  examples: [["mkit demo --keep-open", "Then open the printed dashboard link"]]
 })
 
 /** `mkit installation`. */
