@@ -1,6 +1,6 @@
-import { defineConfig } from "tsup"
+import { defineConfig, type Options } from "tsup"
 
-const shared = { format: ["esm", "cjs"], dts: true, sourcemap: true, target: "node20" } as const
+const shared: Options = { format: ["esm", "cjs"], dts: true, sourcemap: true, target: "node20" }
 
 export default defineConfig([
   // The Effect API keeps effect, @effect/platform and core external: Effect users share one copy of

@@ -47,7 +47,9 @@ describe.each(Object.keys(entries))("@marketplace-kit/client/promise (%s build)"
     const before = server.requests.length
     await client.updateInstallation(ID, { status: "ready" })
     await client.createEvent(ID, { type: "resource.updated", resourceId: "res_1" })
-    expect(server.requests.slice(before).map((request) => [request.method, request.url, request.body])).toEqual([
+    expect(
+      server.requests.slice(before).map((request) => [request.method, request.url, request.body])
+    ).toEqual([
       ["PATCH", `/v1/installations/${ID}`, '{"status":"ready"}'],
       ["POST", `/v1/installations/${ID}/events`, '{"event":{"type":"resource.updated","resourceId":"res_1"}}']
     ])
