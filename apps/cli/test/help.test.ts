@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BillingPlanType, InstallationStatus, NotificationLevel } from "@marketplace-kit/core"
 import { describe, expect, it } from "vitest"
-import { helpPages } from "../src/HelpPages.js"
+import { prebuiltHelp } from "../src/HelpPages.js"
 import { json, mkit } from "./support/Mkit.js"
 
 const dist = join(import.meta.dirname, "..", "dist")
@@ -51,9 +52,9 @@ describe("mkit help", () => {
   })
 
   it("prints the pages rendered at build time, identical to the live rendering", async () => {
-    const built = JSON.parse(readFileSync(join(dist, "help.json"), "utf8")) as Record<string, string>
-    expect(built).toEqual(helpPages())
-    expect(Object.keys(built).sort()).toEqual(
+    const built = JSON.parse(readFileSync(join(dist, "help.json"), "utf8")) as ReturnType<typeof prebuiltHelp>
+    expect(built).toEqual(prebuiltHelp())
+    expect(Object.keys(built.pages).sort()).toEqual(
       [
         "",
         "bulk",
@@ -78,6 +79,30 @@ describe("mkit help", () => {
     expect(result.stdout).toMatch(/^mkit bulk: /)
     expect(result.stdout).toContain("--failed <file>")
     expect(result.stdout).toContain("--concurrency <n>  Requests in flight at once (default 4).")
+  })
+
+  it("reads -h and --help given as a flag's value as that value, not as a request for help", async () => {
+    const env = { VERCEL_TOKEN: "tok_help_value" }
+    const update = await mkit(
+      ["installation", "update", "icfg_1", "--notify-text", "-h", "--dry-run", "--json"],
+      {
+        env
+      }
+    )
+    expect(update.code).toBe(0)
+    expect(json(update)).toMatchObject({ ok: true, dryRun: true, request: { body: { notification: "-h" } } })
+    const cwd = mkdtempSync(join(tmpdir(), "mkit-help-value-"))
+    const bulk = await mkit(["bulk", "-", "--failed", "--help", "--dry-run", "--json"], {
+      env,
+      cwd,
+      input: `${JSON.stringify({ op: "update", id: "icfg_1", body: { status: "ready" } })}\n`
+    })
+    expect(bulk.code).toBe(0)
+    expect(json(bulk)).toMatchObject({ ok: true, dryRun: true, total: 1, succeeded: 1 })
+    expect(existsSync(join(cwd, "--help"))).toBe(true)
+    // A -h of its own, after the same flags, still asks for the page.
+    const help = await mkit(["installation", "update", "icfg_1", "--notify-text", "x", "-h"])
+    expect(help.stdout).toMatch(/^mkit installation update: /)
   })
 
   it("documents every value core accepts for the flags that take one", async () => {

@@ -1,6 +1,13 @@
 import type { EmulatorServer } from "./EmulatorServer.js"
 
 /**
+ * The dashboard's address with the admin token in the fragment, which opens it signed in: browsers
+ * never send a fragment to the server, and the page moves it into session storage at once.
+ */
+export const dashboardLink = (server: EmulatorServer): string =>
+  `${server.url}/_emulator/ui#${encodeURIComponent(server.emulator.adminToken)}`
+
+/**
  * What a started emulator tells its user: where it listens, which installations it serves, the
  * inspection API and the dashboard. Tokens are shown only for the built-in demo seed (they are public
  * and needed to try it); a seed file's tokens and an admin token that was given are never printed.
@@ -25,7 +32,7 @@ export const emulatorBanner = (
     `inspection API: ${server.url}/_emulator${admin}`,
     options.adminTokenGiven
       ? `dashboard: ${server.url}/_emulator/ui (sign in with your admin token)`
-      : `dashboard: ${server.url}/_emulator/ui#${encodeURIComponent(emulator.adminToken)}`,
+      : `dashboard: ${dashboardLink(server)}`,
     ...(options.dataFile === undefined
       ? []
       : [`data file: ${options.dataFile} (${emulator.state.sequence} writes replayed)`])

@@ -1,6 +1,6 @@
 export type { Operation } from "@marketplace-kit/core"
 export type { BackendError, BackendResult, MarketplaceBackend, RequestContext } from "./Backend.js"
-export { emulatorBanner } from "./Banner.js"
+export { dashboardLink, emulatorBanner } from "./Banner.js"
 export { createEmulator, type Emulator, type EmulatorOptions } from "./backends/emulator.js"
 export { createForwardBackend, type ForwardBackendOptions } from "./backends/forward.js"
 export { type EmulatorServer, type EmulatorServerOptions, startEmulatorServer } from "./EmulatorServer.js"

@@ -1,4 +1,4 @@
-import * as z from "zod"
+import * as z from "zod/mini"
 import { CreateEventBody, type MarketplaceEvent } from "./Event.js"
 import { IntegrationConfigurationId, UpdateInstallationBody } from "./Installation.js"
 
@@ -36,7 +36,7 @@ export interface Route<Op extends Operation = Operation> {
   /** Schema of the path parameters. */
   readonly params: typeof InstallationPathParams
   /** Schema of the JSON body. */
-  readonly body: z.ZodType<OperationBody[Op]>
+  readonly body: z.ZodMiniType<OperationBody[Op]>
   /** Status of a successful response (which has no body). */
   readonly successStatus: 201 | 204
   /** The body a caller's (not yet validated) input is sent as. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import * as classic from "zod"
 import {
   CreateEventBody,
   IntegrationConfigurationId,
@@ -237,5 +238,37 @@ describe("parseVercelError", () => {
     for (const body of ["<html>502</html>", "", "null", { message: "x" }, 42, undefined]) {
       expect(parseVercelError(body)).toBeUndefined()
     }
+  })
+})
+
+// Core's schemas are built with `zod/mini` (a smaller bundle and a faster import); partners on
+// classic zod compose them into their own schemas.
+describe("inside classic zod schemas", () => {
+  const Webhook = classic.object({
+    installationId: IntegrationConfigurationId,
+    update: UpdateInstallationBody,
+    note: classic.string().optional()
+  })
+
+  it("parses and rejects through a classic object, with core's messages and the full path", () => {
+    const update = { billingPlan: { ...plan, extra: 1 }, notification: null }
+    expect(Webhook.parse({ installationId: "icfg_1", update })).toEqual({ installationId: "icfg_1", update })
+    const result = validate(Webhook, {
+      installationId: "a/b",
+      update: { billingPlan: { ...plan, type: "monthly" } }
+    })
+    expect(!result.success && result.issues).toEqual([
+      { path: "installationId", message: 'must not contain "/"' },
+      {
+        path: "update.billingPlan.type",
+        message: 'expected "prepayment" | "subscription", received "monthly"'
+      }
+    ])
+  })
+
+  it("keeps classic methods working on the composed schema and its JSON Schema", () => {
+    expect(Webhook.partial().safeParse({}).success).toBe(true)
+    const json = classic.toJSONSchema(Webhook, { io: "input" })
+    expect(json.properties?.update).toMatchObject({ type: "object", additionalProperties: false })
   })
 })
