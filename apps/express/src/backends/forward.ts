@@ -82,9 +82,11 @@ export const createForwardBackend = (options: ForwardBackendOptions = {}): Marke
   return {
     authorize: (ctx) => {
       if (configured === undefined) tokenOf(ctx)
+      return undefined
     },
     updateInstallation: (ctx, id, body) =>
       relay(ctx, (client) => client.updateInstallation(id, body, { signal: ctx.signal })),
-    createEvent: (ctx, id, event) => relay(ctx, (client) => client.createEvent(id, event, { signal: ctx.signal }))
+    createEvent: (ctx, id, event) =>
+      relay(ctx, (client) => client.createEvent(id, event, { signal: ctx.signal }))
   }
 }
