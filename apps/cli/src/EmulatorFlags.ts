@@ -31,11 +31,7 @@ export const parseRateLimit = (text: string): Either.Either<RateLimit, string> =
       )
     }
   }
-  return Either.right({
-    requestsPerSecond: Number(match[1]),
-    ...(burst === undefined ? {} : { burst }),
-    ...(retryAfter === undefined ? {} : { retryAfter })
-  })
+  return Either.right({ requestsPerSecond: Number(match[1]), burst, retryAfter })
 }
 
 const RATES = { error: "errorRate", drop: "dropRate", stall: "stallRate" } as const

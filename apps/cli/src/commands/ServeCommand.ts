@@ -43,17 +43,19 @@ export const run = (flags: ServeFlags): Effect.Effect<void, CliExit> =>
           startEmulatorServer({
             port: flags.port,
             host: flags.host,
-            ...(flags.verbose ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
-            ...(Option.isSome(flags.seed) ? { seedFile: flags.seed.value } : {}),
-            ...(Option.isSome(flags.data) ? { dataFile: flags.data.value } : {}),
-            ...(Option.isSome(flags.adminToken)
-              ? { adminToken: Redacted.value(flags.adminToken.value) }
-              : {}),
-            ...(Option.isSome(flags.bodyLimit) ? { bodyLimit: flags.bodyLimit.value } : {}),
-            ...(rateLimit === undefined ? {} : { rateLimit }),
-            ...(chaos === undefined ? {} : { chaos }),
-            ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }),
-            ...(flags.explain ? { explain: true } : {})
+            log: flags.verbose
+              ? (line) =>
+                  process.stdout.write(`${line}
+`)
+              : undefined,
+            seedFile: Option.getOrUndefined(flags.seed),
+            dataFile: Option.getOrUndefined(flags.data),
+            adminToken: Option.getOrUndefined(Option.map(flags.adminToken, Redacted.value)),
+            bodyLimit: Option.getOrUndefined(flags.bodyLimit),
+            rateLimit,
+            chaos,
+            tokenTtlMs,
+            explain: flags.explain
           }),
         catch: (cause) => (cause instanceof Error ? cause.message : String(cause))
       }),
