@@ -3,7 +3,7 @@ import express from "express"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
 import { isSendableToken } from "../Bearer.js"
 import { InstallationAuth, type IssuedToken } from "../emulator/Auth.js"
-import { ChangeFeed } from "../emulator/Changes.js"
+import { ChangeFeed, type EmulatorChange } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
 import { dashboardRouter } from "../emulator/Dashboard.js"
 import { inspectionRouter } from "../emulator/Inspection.js"
@@ -111,7 +111,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   for (const entry of opened?.entries ?? []) state.apply(entry)
   const journal = opened?.journal
 
-  const changes = new ChangeFeed()
+  const changes = new ChangeFeed<EmulatorChange>()
   // Without a data file the sequence is counted here; with one, the file numbers what it stores.
   let sequence = state.sequence
   // Bumped by reset(): writes still in flight from before it are not applied afterwards.
@@ -166,9 +166,11 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   let chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos)
   const setRateLimit = (next: RateLimitOptions | undefined) => {
     limiter = next === undefined ? undefined : new RateLimiter(next)
+    changes.publish({ type: "settings" })
   }
   const setChaos = (next: ChaosOptions | undefined) => {
     chaos = next === undefined ? undefined : new Chaos(next)
+    changes.publish({ type: "settings" })
   }
 
   const reset = async (): Promise<void> => {
@@ -191,7 +193,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     if (router === undefined) {
       router = express.Router()
       router.use("/_emulator/ui", dashboardRouter())
-      router.use("/_emulator", inspectionRouter(emulator, eventStream({ state, changes })))
+      router.use("/_emulator", inspectionRouter(emulator, eventStream(emulator, changes)))
       router.use(Middleware.requestId)
       router.use(
         "/v1",
