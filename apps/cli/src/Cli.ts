@@ -40,7 +40,10 @@ const toCommand = (node: CommandNode, path: string): TableCommand => {
   return first === undefined ? command : Command.withSubcommands(command, [first, ...rest])
 }
 
-const cli = Command.run(toCommand(mkit, ""), { name: "mkit", version })
+/** The @effect/cli command tree of the table (what is parsed; tests compare it with the help pages). */
+export const command = toCommand(mkit, "")
+
+const cli = Command.run(command, { name: "mkit", version })
 
 // The file system and terminal services load only when a command runs, not for help or the version.
 const environment = Layer.unwrapEffect(

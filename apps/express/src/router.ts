@@ -10,7 +10,7 @@ import {
 import express, { type Request, type RequestHandler, type Response } from "express"
 import { type BackendResult, type MarketplaceBackend, type RequestContext, runBackend } from "./Backend.js"
 import { bearerToken } from "./Bearer.js"
-import { vercelErrorHandler } from "./ErrorResponse.js"
+import { errorHandler } from "./ErrorResponse.js"
 import { HttpError } from "./HttpError.js"
 import { nestsDeeperThan } from "./JsonDepth.js"
 
@@ -20,6 +20,8 @@ export interface MarketplaceRouterOptions {
   readonly backend: MarketplaceBackend
   /** Largest accepted JSON body, in bytes or as a string such as `"1mb"`; default `"100kb"`. */
   readonly bodyLimit?: number | string
+  /** Adds per-field `issues` to 400 bodies (Vercel sends only `code` and `message`); for local debugging. */
+  readonly explain?: boolean
 }
 
 /** A backend method serving one operation. */
@@ -56,7 +58,7 @@ const requestContext = (
 
 const valid = <T>(result: ValidationResult<T>): T => {
   if (result.success) return result.data
-  throw HttpError.of(400, result.message, { extra: { issues: result.issues } })
+  throw HttpError.of(400, result.message, { issues: result.issues })
 }
 
 /**
@@ -88,12 +90,16 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       const ctx = requestContext(req, res, route.operation)
       try {
         const { integrationConfigurationId: id } = valid(validate(route.params, req.params))
-        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
+        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal, "authorize")
         const input = await readBody(req, res)
         if (nestsDeeperThan(input, MAX_DEPTH))
           throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
         const body = valid(validate(route.body, input))
-        await runBackend(handlers[route.operation](ctx, id, route.fromBody(body)), ctx.signal)
+        await runBackend(
+          handlers[route.operation](ctx, id, route.fromBody(body)),
+          ctx.signal,
+          route.operation
+        )
         res.status(route.successStatus).end()
       } catch (err) {
         // A caller that hung up gets no answer, and its interruption is not a bug.
@@ -117,6 +123,6 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
   router.use((req, _res, next) =>
     next(HttpError.of(404, `No route for ${req.method} ${req.path.slice(0, 200)}`))
   )
-  router.use(vercelErrorHandler)
+  router.use(errorHandler({ explain: options.explain ?? false }))
   return router
 }
