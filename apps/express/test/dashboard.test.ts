@@ -346,4 +346,18 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
     await expect.poll(() => page.getByTestId("chaos-current").textContent(), { timeout: 2000 }).toBe("off")
     expect(server.emulator.chaos).toBeUndefined()
   })
+
+  it("reconnects by itself when the emulator restarts, and shows the new emulator's state", async () => {
+    const { port } = server
+    await server.close()
+    const connection = page.getByTestId("connection")
+    await expect.poll(() => connection.textContent(), { timeout: 5000 }).toBe("Reconnecting…")
+    server = await startEmulatorServer({ port, adminToken: ADMIN, installations: [{ id: ID, token: TOKEN }] })
+    await expect.poll(() => connection.textContent(), { timeout: 10_000 }).toBe("Live")
+    await client().updateInstallation(ID, { billingPlan: { id: "pro", type: "subscription", name: "After" } })
+    await expect
+      .poll(() => page.getByTestId("plan-card").locator(".plan-name").textContent(), { timeout: 2000 })
+      .toBe("After")
+    expect(await page.getByTestId("installations").locator("li").count()).toBe(1)
+  })
 })

@@ -179,8 +179,9 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     state.reset()
     auth.reset()
     requests.clear()
-    setRateLimit(limiter?.options)
-    setChaos(chaos?.options)
+    // Fresh buckets and a restarted PRNG, same settings (the snapshot below tells the dashboards).
+    limiter = limiter && new RateLimiter(limiter.options)
+    chaos = chaos && new Chaos(chaos.options)
     await journal?.truncate()
     changes.publish({ type: "reset" })
   }
