@@ -74,6 +74,28 @@ describe("mkit serve", () => {
     expect(server.lines.join("\n")).not.toContain(SEEDED.token)
   })
 
+  it("always prints the dashboard link, which carries the admin token only in its fragment", async () => {
+    const seed = join(dir, "dashboard-seed.json")
+    writeFileSync(seed, JSON.stringify({ installations: [{ id: "icfg_dash", token: "dash_token_123" }] }))
+    const server = await serve(["--seed", seed])
+    try {
+      await expect.poll(() => server.output(), { timeout: 5000 }).toMatch(/^dashboard: /m)
+      const [, page, fragment] = /^dashboard: (\S+)#(\S+)$/m.exec(server.output())!
+      expect(page).toBe(`${server.url}/_emulator/ui`)
+      expect((await fetch(page!)).status).toBe(200)
+      const admin = decodeURIComponent(fragment!)
+      const installations = await fetch(`${server.url}/_emulator/installations`, {
+        headers: { authorization: `Bearer ${admin}` }
+      })
+      expect(await installations.json()).toEqual({ installations: [{ id: "icfg_dash" }] })
+      // The request lines show paths only: the token is in no logged URL.
+      await expect.poll(() => server.output()).toMatch(/GET \/_emulator\/installations 200 \d+ms/)
+      expect(server.output().split(admin).length - 1).toBe(2)
+    } finally {
+      await server.stop()
+    }
+  })
+
   it("refuses bad flag values with exit code 2", async () => {
     const rate = await mkit(["serve", "--rate-limit", "fast"])
     expect(rate).toMatchObject({
