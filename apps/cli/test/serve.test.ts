@@ -77,10 +77,11 @@ describe("mkit serve", () => {
   it("always prints the dashboard link, which carries the admin token only in its fragment", async () => {
     const seed = join(dir, "dashboard-seed.json")
     writeFileSync(seed, JSON.stringify({ installations: [{ id: "icfg_dash", token: "dash_token_123" }] }))
-    const server = await serve(["--seed", seed])
+    const server = await start(["--seed", seed, "--verbose"])
+    const output = () => server.lines.join("\n")
     try {
-      await expect.poll(() => server.output(), { timeout: 5000 }).toMatch(/^dashboard: /m)
-      const [, page, fragment] = /^dashboard: (\S+)#(\S+)$/m.exec(server.output())!
+      await expect.poll(() => output(), { timeout: 5000 }).toMatch(/^dashboard: /m)
+      const [, page, fragment] = /^dashboard: (\S+)#(\S+)$/m.exec(output())!
       expect(page).toBe(`${server.url}/_emulator/ui`)
       expect((await fetch(page!)).status).toBe(200)
       const admin = decodeURIComponent(fragment!)
@@ -89,8 +90,8 @@ describe("mkit serve", () => {
       })
       expect(await installations.json()).toEqual({ installations: [{ id: "icfg_dash" }] })
       // The request lines show paths only: the token is in no logged URL.
-      await expect.poll(() => server.output()).toMatch(/GET \/_emulator\/installations 200 \d+ms/)
-      expect(server.output().split(admin).length - 1).toBe(2)
+      await expect.poll(() => output()).toMatch(/GET \/_emulator\/installations 200 \d+ms/)
+      expect(output().split(admin).length - 1).toBe(2)
     } finally {
       await server.stop()
     }
