@@ -75,26 +75,27 @@ describe("mkit serve", () => {
   })
 
   it("always prints the dashboard link, which carries the admin token only in its fragment", async () => {
-    const seed = join(dir, "dashboard-seed.json")
-    writeFileSync(seed, JSON.stringify({ installations: [{ id: "icfg_dash", token: "dash_token_123" }] }))
-    const server = await start(["--seed", seed, "--verbose"])
+    const server = await start(["--seed", seedFile, "--verbose"])
     const output = () => server.lines.join("\n")
-    try {
-      await expect.poll(() => output(), { timeout: 5000 }).toMatch(/^dashboard: /m)
-      const [, page, fragment] = /^dashboard: (\S+)#(\S+)$/m.exec(output())!
-      expect(page).toBe(`${server.url}/_emulator/ui`)
-      expect((await fetch(page!)).status).toBe(200)
-      const admin = decodeURIComponent(fragment!)
-      const installations = await fetch(`${server.url}/_emulator/installations`, {
-        headers: { authorization: `Bearer ${admin}` }
-      })
-      expect(await installations.json()).toEqual({ installations: [{ id: "icfg_dash" }] })
-      // The request lines show paths only: the token is in no logged URL.
-      await expect.poll(() => output()).toMatch(/GET \/_emulator\/installations 200 \d+ms/)
-      expect(output().split(admin).length - 1).toBe(2)
-    } finally {
-      await server.stop()
-    }
+    await expect.poll(output, { timeout: 5000 }).toMatch(/^dashboard: /m)
+    const [, page, fragment] = /^dashboard: (\S+)#(\S+)$/m.exec(output())!
+    expect(page).toBe(`${server.url}/_emulator/ui`)
+    expect((await fetch(page!)).status).toBe(200)
+    const token = decodeURIComponent(fragment!)
+    const installations = await fetch(`${server.url}/_emulator/installations`, {
+      headers: { authorization: `Bearer ${token}` }
+    })
+    expect(await installations.json()).toEqual({ installations: [{ id: SEEDED.id }] })
+    // The request lines show paths only: the token is in no logged URL, only in the banner's two lines.
+    await expect.poll(output).toMatch(/GET \/_emulator\/installations 200 \d+ms/)
+    expect(output().split(token).length - 1).toBe(2)
+  })
+
+  it("prints the dashboard link without an admin token that was given", async () => {
+    const server = await start(["--seed", seedFile, "--admin-token", ADMIN])
+    await expect.poll(() => server.lines.join("\n"), { timeout: 5000 }).toMatch(/^dashboard: /m)
+    expect(server.lines).toContain(`dashboard: ${server.url}/_emulator/ui (sign in with your admin token)`)
+    expect(server.lines.join("\n")).not.toContain(ADMIN)
   })
 
   it("refuses bad flag values with exit code 2", async () => {
