@@ -243,7 +243,8 @@ const mountSmallDisk = (): { readonly dir: string; readonly unmount: () => void 
   const dir = mkdtempSync(join(tmpdir(), "mkit-full-"))
   const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])
   if (mounted.status !== 0) return undefined
-  return { dir, unmount: () => execFileSync("umount", [dir]) }
+  // Lazy: detaches at once even if the kernel still counts a just-closed descriptor as busy.
+  return { dir, unmount: () => execFileSync("umount", ["-l", dir]) }
 }
 
 // Fills a filesystem until the next write fails with ENOSPC.
