@@ -1,10 +1,9 @@
 import { defineConfig } from "tsup"
 
 // The facade and the Effect API share one entry on purpose: a second one (e.g. `./promise`) would give
-// CJS users two copies of the error classes, and `instanceof` would then fail across them. `./node`
-// (the node:http transport) imports nothing of ours, so it can stand alone without that risk.
+// CJS users two copies of the error classes, and `instanceof` would then fail across them.
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/NodeTransport.ts" },
+  entry: { index: "src/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
