@@ -146,12 +146,12 @@ export const fromHttpClient = (
     HttpClient.withTracerDisabledWhen(httpClient, () => true),
     withoutRedirects
   )
-  const policy = Retry.retryPolicy(options.retry)
-  const maxElapsedMs = Duration.toMillis(policy.maxElapsed)
   const issues: Array<ValidationIssue> = [...optionIssues(options)]
-  const timeoutMs = issues.some((issue) => issue.path === "timeout")
-    ? 0
-    : Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
+  // With bad options no call sends anything, so nothing here may throw on them.
+  const policy = issues.length > 0 ? Retry.defaultRetryPolicy : Retry.retryPolicy(options.retry)
+  const maxElapsedMs = Duration.toMillis(policy.maxElapsed)
+  const timeoutMs =
+    issues.length > 0 ? 0 : Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
   const source = Redacted.isRedacted(options.token) ? undefined : options.token
   // A static token is prepared once: every request of this client carries the same headers.
   const fixed = Redacted.isRedacted(options.token)
