@@ -22,6 +22,7 @@ export default defineConfig({
     projects: [
       "packages/*",
       "apps/*",
+      "packaging",
       { test: { name: "bench", root: "bench", include: ["test/**/*.test.ts"] } },
       {
         test: {

@@ -19,11 +19,11 @@ export default defineConfig({
   minify: true,
   sourcemap: false,
   clean: true,
-  // Render the help pages once, so `mkit --help` prints them without loading Effect.
+  // Render the help pages (and the grammar that picks one) once, so `mkit --help` prints them without loading Effect.
   onSuccess: async () => {
     const bundle = new URL("./dist/help-pages.mjs", import.meta.url).href
-    const { helpPages } = (await import(bundle)) as { helpPages: () => Record<string, string> }
-    writeFileSync(new URL("./dist/help.json", import.meta.url), JSON.stringify(helpPages()))
+    const { prebuiltHelp } = (await import(bundle)) as { prebuiltHelp: () => unknown }
+    writeFileSync(new URL("./dist/help.json", import.meta.url), JSON.stringify(prebuiltHelp()))
   },
   define: { __MKIT_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS dependencies (Express and its deps) call require() for Node built-ins.

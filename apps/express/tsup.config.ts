@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup"
+import { dashboardDefines } from "./ui/build.js"
 
 export default defineConfig({
   entry: { index: "src/index.ts", server: "src/server.ts" },
@@ -6,5 +7,6 @@ export default defineConfig({
   dts: { entry: { index: "src/index.ts" } },
   clean: true,
   sourcemap: true,
-  target: "node20"
+  target: "node20",
+  define: dashboardDefines()
 })

@@ -20,7 +20,17 @@ describe("pnpm bench --quick", () => {
       )
     )
     const report = readFileSync(out, "utf8")
-    for (const section of ["## 1.", "### concurrency 1", "## 2.", "## 3.", "## 4.", "## 5.", "## 6."]) {
+    for (const section of [
+      "## 1.",
+      "### concurrency 1",
+      "## 2.",
+      "## 3.",
+      "## 4.",
+      "## 5.",
+      "### Import and build a client",
+      "### App bundle",
+      "## 6."
+    ]) {
       expect(report).toContain(section)
     }
     for (const row of [
@@ -33,7 +43,10 @@ describe("pnpm bench --quick", () => {
       "ours (router + emulator backend)",
       "node -e 0",
       "mkit --help",
-      "mkit event send"
+      "mkit event send",
+      "ours, Promise facade (ESM import)",
+      "ours, Promise facade (CJS require)",
+      "ours, Effect API + FetchHttpClient (ESM import)"
     ]) {
       expect(report).toMatch(new RegExp(`\\| ${row.replace(/[()+.]/g, "\\$&")}[^|]* \\| [\\d,.]+`))
     }

@@ -3,23 +3,7 @@ import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import type * as Span from "@effect/cli/HelpDoc/Span"
 import { bold, strip } from "./Ansi.js"
-
-/** A command in the help tree: its path, a one-line summary, and what its page shows. */
-export interface HelpNode {
-  readonly name: string
-  /** Shown in the parent's command list. */
-  readonly summary: string
-  /** Usage after the command path, e.g. `<id> [flags]`. */
-  readonly usage?: string
-  /** Longer text shown on the command's own page. */
-  readonly description?: string
-  /** The command's own arguments and flags (shared global flags are listed separately). */
-  readonly options?: Command.Command.Config
-  /** Whether the command talks to the API (and takes the global flags). */
-  readonly api?: boolean
-  readonly examples?: ReadonlyArray<readonly [command: string, what: string]>
-  readonly children?: ReadonlyArray<HelpNode>
-}
+import type { CommandNode } from "./Commands.js"
 
 const EXIT_CODES: ReadonlyArray<readonly [string, string]> = [
   ["0", "ok"],
@@ -99,10 +83,18 @@ const section = (title: string, body: string) => `\n${bold(title)}\n${body}\n`
 const examples = (entries: ReadonlyArray<readonly [string, string]>) =>
   entries.map(([command, what]) => `  # ${what}\n  $ ${command}`).join("\n")
 
-const leaves = (node: HelpNode, prefix: string): Array<readonly [string, string]> =>
+const leaves = (node: CommandNode, prefix: string): Array<readonly [string, string]> =>
   node.children === undefined
     ? [[`${prefix}${node.name} ${(node.usage ?? "").replace(/ ?\[flags\]$/, "")}`.trim(), node.summary]]
     : node.children.flatMap((child) => leaves(child, `${prefix}${node.name} `))
+
+// The commands that take the shared flags, named in the root page's heading of those flags.
+const apiCommands = (node: CommandNode, prefix: string): Array<string> =>
+  node.children === undefined
+    ? node.options?.global === undefined
+      ? []
+      : [`${prefix}${node.name}`]
+    : node.children.flatMap((child) => apiCommands(child, `${prefix}${node.name} `))
 
 /** Help pages are laid out for this many columns, so they can be rendered once, at build time. */
 export const WIDTH = 100
@@ -113,7 +105,7 @@ export const WIDTH = 100
  * flag, the shared flags in their own section, examples and exit codes at the end.
  */
 export const render = (
-  path: ReadonlyArray<HelpNode>,
+  path: ReadonlyArray<CommandNode>,
   global: Command.Command.Config,
   version: string,
   width = WIDTH
@@ -133,24 +125,26 @@ export const render = (
       : node.children.flatMap((child) => leaves(child, `${node.name} `))
     parts.push(section("COMMANDS", table(entries, width)))
   }
-  if (node.options !== undefined) {
-    const own = rows(node.options)
-    const args = own.filter(([term]) => term.startsWith("<"))
-    const flags = own.filter(([term]) => !term.startsWith("<"))
-    if (args.length > 0) parts.push(section("ARGUMENTS", table(args, width)))
-    if (flags.length > 0) parts.push(section("FLAGS", table(flags, width)))
-  }
-  if (isRoot || node.api === true) {
+  const { global: shared, ...options } = node.options ?? {}
+  const own = rows(options)
+  const args = own.filter(([term]) => term.startsWith("<"))
+  const flags = own.filter(([term]) => !term.startsWith("<"))
+  if (args.length > 0) parts.push(section("ARGUMENTS", table(args, width)))
+  if (flags.length > 0) parts.push(section("FLAGS", table(flags, width)))
+  const api = shared !== undefined
+  if (isRoot || api) {
     parts.push(
       section(
-        isRoot ? "GLOBAL FLAGS (installation update, event send, bulk)" : "GLOBAL FLAGS",
+        isRoot
+          ? `GLOBAL FLAGS (${(node.children ?? []).flatMap((child) => apiCommands(child, "")).join(", ")})`
+          : "GLOBAL FLAGS",
         table(rows(global), width)
       )
     )
   }
   if (isRoot) parts.push(section("OTHER FLAGS", table(BUILT_IN, width)))
   if (node.examples !== undefined) parts.push(section("EXAMPLES", examples(node.examples)))
-  if (isRoot || node.api === true) {
+  if (isRoot || api) {
     parts.push(
       section("EXIT CODES", table(EXIT_CODES, width)),
       section("ENVIRONMENT", table(ENVIRONMENT, width))
@@ -164,12 +158,12 @@ export const render = (
 
 /** Every help page, keyed by command path without `mkit` (`""`, `"installation"`, `"installation update"`…). */
 export const pages = (
-  root: HelpNode,
+  root: CommandNode,
   global: Command.Command.Config,
   version: string
 ): Record<string, string> => {
   const out: Record<string, string> = {}
-  const visit = (path: ReadonlyArray<HelpNode>) => {
+  const visit = (path: ReadonlyArray<CommandNode>) => {
     out[
       path
         .slice(1)

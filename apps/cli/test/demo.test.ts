@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process"
+import { once } from "node:events"
 import { createEventJsonSchema, updateInstallationJsonSchema } from "@marketplace-kit/core/json-schema"
 import { DEMO_SEED } from "@marketplace-kit/express"
 import { describe, expect, it } from "vitest"
-import { json, mkit } from "./support/Mkit.js"
+import { json, MKIT, mkit } from "./support/Mkit.js"
 
 describe("mkit demo", () => {
   it("walks through every command against an in-process emulator and exits 0", async () => {
@@ -28,6 +30,43 @@ describe("mkit demo", () => {
     for (const { token } of DEMO_SEED.installations) {
       expect(result.stdout).not.toContain(token)
       expect(result.stderr).not.toContain(token)
+    }
+  })
+})
+
+describe("mkit demo --keep-open", () => {
+  it("keeps the emulator running with the demo's writes and prints a dashboard link that signs in", async () => {
+    const child = spawn(process.execPath, [MKIT, "demo", "--keep-open"], {
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    try {
+      let stdout = ""
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk
+      })
+      await expect.poll(() => stdout, { timeout: 15_000 }).toMatch(/Ctrl-C to stop/)
+      const link = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/_emulator\/ui)#(\S+)$/m.exec(stdout)
+      expect(link).not.toBeNull()
+      const [, page, fragment] = link!
+      const html = await fetch(page!)
+      expect(html.status).toBe(200)
+      expect(html.headers.get("content-security-policy")).toContain("script-src 'self'")
+      // The fragment is the admin token: the stream it opens starts with the demo's five writes.
+      const stream = await fetch(new URL("../stream", `${page}/`), {
+        headers: { authorization: `Bearer ${decodeURIComponent(fragment!)}` }
+      })
+      expect(stream.status).toBe(200)
+      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let text = ""
+      while (!text.includes("\n\n", text.indexOf("event: snapshot")))
+        text += (await reader.read()).value ?? ""
+      const data = /event: snapshot\ndata: (.*)\n/.exec(text)![1]!
+      expect((JSON.parse(data) as { events: Array<unknown> }).events).toHaveLength(5)
+      await reader.cancel()
+    } finally {
+      child.kill("SIGINT")
+      await once(child, "exit")
     }
   })
 })

@@ -1,12 +1,9 @@
-import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
+import type { MarketplaceEvent, Operation, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type { HttpError } from "./HttpError.js"
-
-/** The two operations of the route contract. */
-export type Operation = "updateInstallation" | "createEvent"
 
 /**
  * What the router knows about a request. `token` is the caller's bearer token (or `undefined` when
@@ -46,12 +43,43 @@ export interface MarketplaceBackend {
   createEvent(ctx: RequestContext, integrationConfigurationId: string, event: MarketplaceEvent): BackendResult
 }
 
+// Every Effect carries its effect version under this key; one of another major version (or a
+// look-alike) cannot be run by this runtime and must not be taken for success.
+const EFFECT_VARIANCE = Symbol.for("effect/Effect")
+const majorOf = (effect: unknown): string | undefined => {
+  const version: unknown = (effect as Record<symbol, { readonly _V?: unknown } | undefined>)[EFFECT_VARIANCE]
+    ?._V
+  return typeof version === "string" ? version.split(".")[0] : undefined
+}
+const EFFECT_MAJOR = majorOf(Effect.void)
+
+const isPromiseLike = (value: unknown): value is PromiseLike<void> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+
+const describe = (value: unknown): string => {
+  if (value === null) return "null"
+  if (typeof value !== "object") return typeof value
+  const version = majorOf(value)
+  return version === undefined ? "an object" : `an Effect of effect ${version}.x (this is ${EFFECT_MAJOR}.x)`
+}
+
 /**
- * Awaits a backend result. An Effect runs until done or until `signal` aborts; its typed failure is
- * rethrown as is and a defect is rethrown as the underlying error.
+ * Awaits what a backend step returned. An Effect runs until done or until `signal` aborts; its typed
+ * failure is rethrown as is and a defect is rethrown as the underlying error. Anything but a Promise,
+ * an Effect of this effect version, or `undefined` is a bug and throws an Error naming `operation`.
  */
-export const runBackend = async (result: BackendResult, signal: AbortSignal): Promise<void> => {
-  if (!Effect.isEffect(result)) return result
+export const runBackend = async (
+  result: BackendResult,
+  signal: AbortSignal,
+  operation: string
+): Promise<void> => {
+  if (result === undefined) return
+  if (isPromiseLike(result)) return await result
+  if (!Effect.isEffect(result) || majorOf(result) !== EFFECT_MAJOR) {
+    throw new TypeError(
+      `backend.${operation} returned ${describe(result)}; expected a Promise, an Effect (effect ${EFFECT_MAJOR}.x) or undefined`
+    )
+  }
   const exit = await Effect.runPromiseExit(result, { signal })
   if (Exit.isSuccess(exit)) return
   const failure = Cause.failureOption(exit.cause)

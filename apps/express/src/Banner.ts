@@ -1,9 +1,17 @@
 import type { EmulatorServer } from "./EmulatorServer.js"
 
 /**
- * What a started emulator tells its user: where it listens, which installations it serves, and the
- * inspection API. Tokens are shown only for the built-in demo seed (they are public and needed to try
- * it); a seed file's tokens and an admin token that was given are never printed.
+ * The dashboard's address with the admin token in the fragment, which opens it signed in: browsers
+ * never send a fragment to the server, and the page moves it into session storage at once.
+ */
+export const dashboardLink = (server: EmulatorServer): string =>
+  `${server.url}/_emulator/ui#${encodeURIComponent(server.emulator.adminToken)}`
+
+/**
+ * What a started emulator tells its user: where it listens, which installations it serves, the
+ * inspection API and the dashboard. Tokens are shown only for the built-in demo seed (they are public
+ * and needed to try it); a seed file's tokens and an admin token that was given are never printed.
+ * A generated admin token goes into the dashboard link's fragment, which the browser never sends.
  */
 export const emulatorBanner = (
   server: EmulatorServer,
@@ -22,6 +30,9 @@ export const emulatorBanner = (
     `listening on ${server.url}`,
     ...installations,
     `inspection API: ${server.url}/_emulator${admin}`,
+    options.adminTokenGiven
+      ? `dashboard: ${server.url}/_emulator/ui (sign in with your admin token)`
+      : `dashboard: ${dashboardLink(server)}`,
     ...(options.dataFile === undefined
       ? []
       : [`data file: ${options.dataFile} (${emulator.state.sequence} writes replayed)`])

@@ -10,6 +10,10 @@ export const bearerToken = (req: IncomingMessage): string | undefined => {
   return header === undefined ? undefined : BEARER.exec(header)?.[1]
 }
 
-/** The 401 for a request without a usable `Authorization: Bearer <token>`. */
+/** Vercel's answer to a request without a usable `Authorization: Bearer <token>`: 403 `missingToken`. */
 export const missingBearer = (): HttpError =>
-  HttpError.of(401, 'Missing or malformed Authorization header; expected "Bearer <token>"')
+  HttpError.of(403, "The request is missing an authentication token", { extra: { missingToken: true } })
+
+/** Vercel's answer to an unknown, expired or revoked token: 403 `invalidToken`. */
+export const invalidToken = (): HttpError =>
+  HttpError.of(403, "Not authorized", { extra: { invalidToken: true } })

@@ -40,31 +40,49 @@ export const toHttpError = (err: unknown): HttpError | undefined => {
  * drained meanwhile: otherwise the client may be reset mid-upload and never see the answer, or reuse
  * a socket that still carries half a request.
  */
-export const sendError = (req: Request, res: Response, error: HttpError): void => {
+export const sendError = (req: Request, res: Response, error: HttpError, explain = false): void => {
   if (!req.complete) {
     res.set("Connection", "close")
     req.resume()
   }
-  res.status(error.status).set(error.headers).json(error.body)
+  answered.set(res, error)
+  const body =
+    explain && error.issues !== undefined
+      ? { error: { ...error.body.error, issues: error.issues } }
+      : error.body
+  res.status(error.status).set(error.headers).json(body)
 }
+
+// Which error a response was answered with, for the emulator's request log (a WeakMap, so a
+// response object carries nothing extra that a host app could trip over).
+const answered = new WeakMap<Response, HttpError>()
+
+/** The HttpError a response was answered with by {@link sendError}, if any. */
+export const answeredError = (res: Response): HttpError | undefined => answered.get(res)
 
 /**
  * Trailing error middleware: known failures become their Vercel-shaped answer; anything else is a
  * bug, answered with a generic 500 and then passed on with `next(err)` so the host app's error
- * handlers can log it.
+ * handlers can log it. With `explain`, a 400's per-field `issues` are added to its body (Vercel
+ * does not send them; use it for local debugging only).
  */
-export const vercelErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  if (res.headersSent) return next(err)
-  const known = toHttpError(err)
-  if (known) return sendError(req, res, known)
-  sendError(req, res, INTERNAL_ERROR)
-  // Report only once our 500 is on the wire, so whatever the host does next cannot cut it off.
-  let reported = false
-  const report = () => {
-    if (reported) return
-    reported = true
-    next(err)
+export const errorHandler =
+  (options: { readonly explain?: boolean } = {}): ErrorRequestHandler =>
+  (err, req, res, next) => {
+    if (res.headersSent) return next(err)
+    const known = toHttpError(err)
+    if (known) return sendError(req, res, known, options.explain)
+    sendError(req, res, INTERNAL_ERROR)
+    // Report only once our 500 is on the wire, so whatever the host does next cannot cut it off.
+    let reported = false
+    const report = () => {
+      if (reported) return
+      reported = true
+      next(err)
+    }
+    res.once("finish", report)
+    res.once("close", report)
   }
-  res.once("finish", report)
-  res.once("close", report)
-}
+
+/** {@link errorHandler} with the default options: bodies exactly as Vercel shapes them. */
+export const vercelErrorHandler: ErrorRequestHandler = errorHandler()

@@ -1,4 +1,4 @@
-import { type VercelErrorBody, vercelError } from "@marketplace-kit/core"
+import { type ValidationIssue, type VercelErrorBody, vercelError } from "@marketplace-kit/core"
 
 const CODES: Readonly<Record<number, string>> = {
   400: "bad_request",
@@ -36,7 +36,12 @@ export class HttpError extends Error {
     /** The response body, `{ error: { code, message, ...extra } }`. */
     readonly body: VercelErrorBody,
     /** Extra response headers such as `Retry-After`. */
-    readonly headers: Readonly<Record<string, string>> = {}
+    readonly headers: Readonly<Record<string, string>> = {},
+    /**
+     * Per-field detail of a 400. Vercel does not send it, so it stays out of the body: the emulator
+     * records it in its request log, and the router's `explain` option adds it back for debugging.
+     */
+    readonly issues?: ReadonlyArray<ValidationIssue>
   ) {
     super(body.error.message)
     if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -52,12 +57,14 @@ export class HttpError extends Error {
       readonly code?: string
       readonly extra?: Record<string, unknown>
       readonly headers?: Record<string, string>
+      readonly issues?: ReadonlyArray<ValidationIssue>
     } = {}
   ): HttpError {
     return new HttpError(
       status,
       vercelError(options.code ?? errorCodeFor(status), message, options.extra),
-      options.headers
+      options.headers,
+      options.issues
     )
   }
 }

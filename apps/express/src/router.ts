@@ -1,19 +1,16 @@
 import { randomUUID } from "node:crypto"
 import {
-  CreateEventBody,
-  createEventRoute,
-  formatIssues,
-  IntegrationConfigurationId,
+  type Operation,
+  type OperationInput,
   type Route,
-  UpdateInstallationBody,
-  updateInstallationRoute,
+  routes,
   type ValidationResult,
   validate
 } from "@marketplace-kit/core"
 import express, { type Request, type RequestHandler, type Response } from "express"
 import { type BackendResult, type MarketplaceBackend, type RequestContext, runBackend } from "./Backend.js"
 import { bearerToken } from "./Bearer.js"
-import { vercelErrorHandler } from "./ErrorResponse.js"
+import { errorHandler } from "./ErrorResponse.js"
 import { HttpError } from "./HttpError.js"
 import { nestsDeeperThan } from "./JsonDepth.js"
 
@@ -23,7 +20,18 @@ export interface MarketplaceRouterOptions {
   readonly backend: MarketplaceBackend
   /** Largest accepted JSON body, in bytes or as a string such as `"1mb"`; default `"100kb"`. */
   readonly bodyLimit?: number | string
+  /** Adds per-field `issues` to 400 bodies (Vercel sends only `code` and `message`); for local debugging. */
+  readonly explain?: boolean
 }
+
+/** A backend method serving one operation. */
+type Handler<Op extends Operation> = (
+  ctx: RequestContext,
+  id: string,
+  input: OperationInput[Op]
+) => BackendResult
+
+const METHODS = { PATCH: "patch", POST: "post" } as const
 
 const JSON_TYPES = ["application/json", "application/*+json"]
 // Real bodies nest 4 levels; the cap keeps a hostile body from overflowing the stack of whatever
@@ -48,19 +56,9 @@ const requestContext = (
   return Object.defineProperty(ctx, "token", { value: bearerToken(req), enumerable: false }) as RequestContext
 }
 
-const validId = (raw: unknown): string => {
-  const result = validate(IntegrationConfigurationId, raw)
-  if (result.success) return result.data
-  const issues = result.issues.map((issue) => ({
-    path: "integrationConfigurationId",
-    message: issue.message
-  }))
-  throw HttpError.of(400, formatIssues(issues), { extra: { issues } })
-}
-
 const valid = <T>(result: ValidationResult<T>): T => {
   if (result.success) return result.data
-  throw HttpError.of(400, result.message, { extra: { issues: result.issues } })
+  throw HttpError.of(400, result.message, { issues: result.issues })
 }
 
 /**
@@ -83,20 +81,25 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       } else parseJson(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {})))
     })
 
+  // The backend's methods keyed by operation, so one generic handler serves every route.
+  const handlers: { readonly [Op in Operation]: Handler<Op> } = backend
+
   const serve =
-    (
-      route: Route,
-      handle: (ctx: RequestContext, id: string, input: unknown) => BackendResult
-    ): RequestHandler =>
+    <Op extends Operation>(route: Route<Op>): RequestHandler =>
     async (req, res, next) => {
       const ctx = requestContext(req, res, route.operation)
       try {
-        const id = validId(req.params.integrationConfigurationId)
-        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal)
+        const { integrationConfigurationId: id } = valid(validate(route.params, req.params))
+        if (backend.authorize) await runBackend(backend.authorize(ctx, id), ctx.signal, "authorize")
         const input = await readBody(req, res)
         if (nestsDeeperThan(input, MAX_DEPTH))
           throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
-        await runBackend(handle(ctx, id, input), ctx.signal)
+        const body = valid(validate(route.body, input))
+        await runBackend(
+          handlers[route.operation](ctx, id, route.fromBody(body)),
+          ctx.signal,
+          route.operation
+        )
         res.status(route.successStatus).end()
       } catch (err) {
         // A caller that hung up gets no answer, and its interruption is not a bug.
@@ -114,25 +117,12 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
       )
 
   const router = express.Router()
-  router
-    .route(updateInstallationRoute.path)
-    .patch(
-      serve(updateInstallationRoute, (ctx, id, input) =>
-        backend.updateInstallation(ctx, id, valid(validate(UpdateInstallationBody, input)))
-      )
-    )
-    .all(methodNotAllowed(updateInstallationRoute))
-  router
-    .route(createEventRoute.path)
-    .post(
-      serve(createEventRoute, (ctx, id, input) =>
-        backend.createEvent(ctx, id, valid(validate(CreateEventBody, input)).event)
-      )
-    )
-    .all(methodNotAllowed(createEventRoute))
+  for (const route of Object.values(routes)) {
+    router.route(route.path)[METHODS[route.method]](serve(route)).all(methodNotAllowed(route))
+  }
   router.use((req, _res, next) =>
     next(HttpError.of(404, `No route for ${req.method} ${req.path.slice(0, 200)}`))
   )
-  router.use(vercelErrorHandler)
+  router.use(errorHandler({ explain: options.explain ?? false }))
   return router
 }

@@ -76,13 +76,49 @@ describe("InstallationAuth", () => {
     { id: "icfg_3", token: "t1" }
   ])
 
-  it("follows Vercel's 401 / 403 / 404 rules and lets a token own several installations", () => {
-    expect(auth.check("icfg_1", undefined)?.status).toBe(401)
+  it("follows Vercel's 403 / 404 rules and lets a token own several installations", () => {
+    expect(auth.check("icfg_1", undefined)?.body.error).toMatchObject({ missingToken: true })
     expect(auth.check("icfg_1", "t1")).toBeUndefined()
     expect(auth.check("icfg_3", "t1")).toBeUndefined()
-    expect(auth.check("icfg_1", "t2")?.status).toBe(403)
-    expect(auth.check("icfg_1", "t1x")?.status).toBe(403)
+    expect(auth.check("icfg_1", "t2")?.body).toStrictEqual({
+      error: { code: "forbidden", message: "Not authorized" }
+    })
+    expect(auth.check("icfg_1", "t1x")?.body.error).toMatchObject({ invalidToken: true })
     expect(auth.check("icfg_9", "t2")?.status).toBe(404)
-    expect(auth.check("icfg_9", "nope")?.status).toBe(403)
+    expect(auth.check("icfg_9", "nope")?.body.error).toMatchObject({ invalidToken: true })
+  })
+
+  it("expires tokens, and rotation retires the old token at once or after its grace", () => {
+    let now = Date.parse("2030-01-01T00:00:00Z")
+    const clocked = new InstallationAuth(
+      [
+        { id: "icfg_1", token: "t1", expiresAt: "2030-01-01T00:10:00Z" },
+        { id: "icfg_2", token: "t2" }
+      ],
+      { tokenTtlMs: 3_600_000, now: () => now }
+    )
+    expect(clocked.check("icfg_1", "t1")).toBeUndefined()
+    now += 10 * 60_000
+    expect(clocked.check("icfg_1", "t1")?.body.error).toMatchObject({ invalidToken: true })
+    // The ttl applies to a seed entry without its own expiresAt.
+    expect(clocked.check("icfg_2", "t2")).toBeUndefined()
+    now += 50 * 60_000
+    expect(clocked.check("icfg_2", "t2")?.body.error).toMatchObject({ invalidToken: true })
+
+    const first = clocked.issue("icfg_2")!
+    expect(first.expiresAt).toBe(new Date(now + 3_600_000).toISOString())
+    expect(clocked.check("icfg_2", first.token)).toBeUndefined()
+    const second = clocked.issue("icfg_2", 30_000)!
+    expect(clocked.check("icfg_2", first.token)).toBeUndefined()
+    expect(clocked.check("icfg_2", second.token)).toBeUndefined()
+    now += 30_000
+    expect(clocked.check("icfg_2", first.token)?.body.error).toMatchObject({ invalidToken: true })
+    const third = clocked.issue("icfg_2")!
+    expect(clocked.check("icfg_2", second.token)?.body.error).toMatchObject({ invalidToken: true })
+    expect(clocked.check("icfg_2", third.token)).toBeUndefined()
+    expect(clocked.issue("icfg_9")).toBeUndefined()
+    clocked.reset()
+    expect(clocked.check("icfg_2", "t2")).toBeUndefined()
+    expect(clocked.check("icfg_2", third.token)?.body.error).toMatchObject({ invalidToken: true })
   })
 })

@@ -31,7 +31,7 @@ const start = async (options: Parameters<typeof startEmulatorServer>[0] = {}) =>
 }
 
 describe("emulator: auth like Vercel", () => {
-  it("401 without a usable bearer, 403 for a token that is not the installation's, 404 for an unknown one", async () => {
+  it("403 missingToken without a usable bearer, 403 for a token that is not the installation's, 404 for an unknown one", async () => {
     const { url } = await start()
     const patch = (id: string, headers: Record<string, string>) =>
       request(url).patch(`/v1/installations/${id}`).set(headers).send({ status: "ready" })
@@ -40,19 +40,35 @@ describe("emulator: auth like Vercel", () => {
         .post(`/v1/installations/${id}/events`)
         .set(headers)
         .send({ event: { type: "installation.updated" } })
+    const missing = {
+      error: {
+        code: "forbidden",
+        message: "The request is missing an authentication token",
+        missingToken: true
+      }
+    }
+    const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
     for (const call of [patch, event]) {
-      expect((await call(A.id, {})).status).toBe(401)
-      expect((await call(A.id, { Authorization: "Basic dG9rX2FscGhh" })).status).toBe(401)
-      expect((await call(A.id, { Authorization: "Bearer " })).status).toBe(401)
-      expect((await call(A.id, { Authorization: "tok_alpha" })).status).toBe(401)
+      for (const headers of [
+        {} as Record<string, string>,
+        { Authorization: "Basic dG9rX2FscGhh" },
+        { Authorization: "Bearer " },
+        { Authorization: "tok_alpha" }
+      ]) {
+        const res = await call(A.id, headers)
+        expect(res.status).toBe(403)
+        expect(res.body).toStrictEqual(missing)
+      }
       const wrong = await call(A.id, bearer("tok_nope"))
       expect(wrong.status).toBe(403)
-      expect(wrong.body.error.code).toBe("forbidden")
-      expect((await call(A.id, bearer(B.token))).status).toBe(403)
+      expect(wrong.body).toStrictEqual(invalid)
+      const other = await call(A.id, bearer(B.token))
+      expect(other.status).toBe(403)
+      expect(other.body).toStrictEqual({ error: { code: "forbidden", message: "Not authorized" } })
       const unknown = await call("icfg_ghost", bearer(A.token))
       expect(unknown.status).toBe(404)
       expect(unknown.body.error.code).toBe("not_found")
-      expect((await call("icfg_ghost", bearer("tok_nope"))).status).toBe(403)
+      expect((await call("icfg_ghost", bearer("tok_nope"))).body).toStrictEqual(invalid)
       expect([204, 201]).toContain((await call(A.id, bearer(A.token))).status)
       expect([204, 201]).toContain((await call(A.id, { Authorization: `bearer   ${A.token}` })).status)
     }
@@ -168,7 +184,9 @@ describe("emulator: PATCH semantics and the write log", () => {
 describe("emulator: inspection API", () => {
   it("needs the admin token", async () => {
     const { url } = await start()
-    expect((await request(url).get("/_emulator/installations")).status).toBe(401)
+    const missing = await request(url).get("/_emulator/installations")
+    expect(missing.status).toBe(403)
+    expect(missing.body.error.missingToken).toBe(true)
     const wrong = await request(url).get("/_emulator/installations").set(bearer(A.token))
     expect(wrong.status).toBe(403)
     expect(vercelErrorOf(wrong.text)?.code).toBe("forbidden")

@@ -81,12 +81,18 @@ describe("forward backend chained to an emulator", () => {
     expect(target.emulator.state.installation(A.id)?.externalId).toBe("via-config")
   })
 
-  it("answers 401 itself when passing through and the caller sent no token", async () => {
+  it("answers Vercel's 403 missingToken itself when passing through and the caller sent no token", async () => {
     const target = await upstream()
     const { url } = await relay({ baseUrl: target.url, retry: false })
     const res = await request(url).patch(`/relay/v1/installations/${A.id}`).send({})
-    expect(res.status).toBe(401)
-    expect(res.body.error.code).toBe("unauthorized")
+    expect(res.status).toBe(403)
+    expect(res.body).toStrictEqual({
+      error: {
+        code: "forbidden",
+        message: "The request is missing an authentication token",
+        missingToken: true
+      }
+    })
     expect(target.emulator.state.sequence).toBe(0)
   })
 

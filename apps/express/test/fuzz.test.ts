@@ -1,12 +1,21 @@
 import { Agent, request } from "node:http"
 import * as Arb from "@marketplace-kit/core/arbitraries"
 import * as fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest"
 import { type EmulatorServer, startEmulatorServer } from "../src/index.js"
 import { vercelErrorOf } from "./support/listen.js"
 
 // Thousands of hostile bodies through one real emulator server: never a 5xx, always a
 // Vercel-shaped JSON error, and nothing leaks onto Object.prototype.
+
+// Seeded, so a run is repeatable: FUZZ_SEED=<n> replays the seed a failure printed.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261202)
+fc.configureGlobal({ seed: SEED })
+beforeEach(() => {
+  onTestFailed(() => {
+    process.stderr.write(`fuzz.test.ts failed with seed ${SEED}; replay with FUZZ_SEED=${SEED}\n`)
+  })
+})
 
 const A = { id: "icfg_fuzz", token: "tok_fuzz" }
 const ADMIN = "fuzz_admin"
@@ -109,6 +118,8 @@ const mutate = (valid: unknown, mutations: ReadonlyArray<Mutation>) => {
     const value = structuredClone(m.value)
     if (m.kind === "delete" && existing !== undefined) delete node[existing]
     else if (m.kind === "replace" && existing !== undefined) setOwn(node, existing, value)
+    // An array's `length` cannot be redefined (and JSON would not carry it): insert an element instead.
+    else if (Array.isArray(node)) node.push(value)
     else setOwn(node, m.key, value)
   }
   return body

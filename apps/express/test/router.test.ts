@@ -36,10 +36,17 @@ afterEach(async () => {
 })
 
 /** A host app with the router at `/vercel`, one route of its own, and an error handler that records. */
-const host = async (backend: MarketplaceBackend, bodyLimit?: number | string) => {
+const host = async (
+  backend: MarketplaceBackend,
+  bodyLimit?: number | string,
+  options: { readonly explain?: boolean } = {}
+) => {
   const hostErrors: Array<unknown> = []
   const app = express()
-  app.use("/vercel", marketplaceRouter({ backend, ...(bodyLimit === undefined ? {} : { bodyLimit }) }))
+  app.use(
+    "/vercel",
+    marketplaceRouter({ backend, ...(bodyLimit === undefined ? {} : { bodyLimit }), ...options })
+  )
   app.get("/health", (_req, res) => {
     res.json({ ok: true })
   })
@@ -212,42 +219,61 @@ describe("marketplaceRouter: client mistakes are Vercel-shaped 4xx", () => {
     }
   })
 
-  it("400 naming the field for a schema failure, with core's issues", async () => {
+  it("400 naming the field for a schema failure: exactly { code, message }, as Vercel sends", async () => {
     const { backend, calls } = recording()
     const { url } = await host(backend)
     const res = await request(url)
       .patch(UPDATE)
       .set(auth)
       .send({ billingPlan: { id: "p", type: "monthly", name: "P" } })
-    expectVercelError(res, 400, "bad_request")
-    expect(res.body.error.message).toBe(
-      'billingPlan.type: expected "prepayment" | "subscription", received "monthly"'
-    )
-    expect(res.body.error.issues).toEqual([
-      { path: "billingPlan.type", message: 'expected "prepayment" | "subscription", received "monthly"' }
-    ])
+    expect(res.status).toBe(400)
+    expect(res.body).toStrictEqual({
+      error: {
+        code: "bad_request",
+        message: 'billingPlan.type: expected "prepayment" | "subscription", received "monthly"'
+      }
+    })
     const event = await request(url)
       .post(EVENTS)
       .set(auth)
       .send({ event: { type: "resource.updated" } })
     expectVercelError(event, 400, "bad_request")
-    expect(event.body.error.issues[0].path).toBe("event.resourceId")
+    expect(event.body.error.message).toMatch(/^event\.resourceId: /)
+    expect(Object.keys(event.body.error)).toEqual(["code", "message"])
     const empty = await request(url).post(EVENTS).set(auth)
     expectVercelError(empty, 400, "bad_request")
-    expect(empty.body.error.issues[0].path).toBe("event")
+    expect(empty.body.error.message).toMatch(/^event: /)
     const array = await request(url).patch(UPDATE).set(auth).send([1, 2])
     expectVercelError(array, 400, "bad_request")
     expect(calls).toHaveLength(0)
+  })
+
+  it("with explain, a 400 also lists core's issues", async () => {
+    const { backend } = recording()
+    const { url } = await host(backend, undefined, { explain: true })
+    const res = await request(url)
+      .patch(UPDATE)
+      .set(auth)
+      .send({ billingPlan: { id: "p", type: "monthly", name: "P" }, status: "nope" })
+    expectVercelError(res, 400, "bad_request")
+    expect(res.body.error.issues).toEqual([
+      { path: "billingPlan.type", message: 'expected "prepayment" | "subscription", received "monthly"' },
+      expect.objectContaining({ path: "status" })
+    ])
+    const slash = await request(url).patch("/vercel/v1/installations/a%2Fb").set(auth).send({})
+    expect(slash.body.error.issues).toEqual([
+      { path: "integrationConfigurationId", message: 'must not contain "/"' }
+    ])
   })
 
   it("400 for an id core refuses (encoded slash, too long, undecodable)", async () => {
     const { backend, calls } = recording()
     const { url } = await host(backend)
     const slash = await request(url).patch("/vercel/v1/installations/a%2Fb").set(auth).send({})
-    expectVercelError(slash, 400, "bad_request")
-    expect(slash.body.error.issues).toEqual([
-      { path: "integrationConfigurationId", message: 'must not contain "/"' }
-    ])
+    expect(slash.status).toBe(400)
+    expect(slash.body).toStrictEqual({
+      error: { code: "bad_request", message: 'integrationConfigurationId: must not contain "/"' }
+    })
     const long = await request(url)
       .patch(`/vercel/v1/installations/${"i".repeat(257)}`)
       .set(auth)
@@ -390,6 +416,42 @@ describe("marketplaceRouter: backends", () => {
     expectVercelError(res, 500, "internal_server_error")
     expect(res.body.error.message).toBe("An unexpected error occurred.")
     await expect.poll(() => hostErrors).toEqual([bug])
+  })
+
+  it("answers 500 and names the operation when a backend returns neither a Promise, this effect's Effect nor undefined", async () => {
+    // An Effect of another major version of effect carries another version under the same key.
+    const variance = Symbol.for("effect/Effect")
+    const foreignEffect = Object.assign(Object.create(Object.getPrototypeOf(Effect.void)), {
+      [variance]: { ...(Effect.void as unknown as Record<symbol, object>)[variance], _V: "4.0.0" }
+    })
+    const effect4LookAlike = { "~effect/Effect": { _A: () => undefined }, pipe: () => undefined }
+    const cases: Array<[unknown, RegExp]> = [
+      [foreignEffect, /^backend\.updateInstallation returned an Effect of effect 4\.x \(this is 3\.x\)/],
+      [effect4LookAlike, /^backend\.updateInstallation returned an object; expected a Promise, an Effect/],
+      [42, /^backend\.updateInstallation returned number/],
+      [null, /^backend\.updateInstallation returned null/]
+    ]
+    for (const [returned, message] of cases) {
+      let ran = false
+      const { backend } = recording({
+        updateInstallation: () => {
+          ran = true
+          return returned as undefined
+        }
+      })
+      const { url, hostErrors } = await host(backend)
+      const res = await request(url).patch(UPDATE).set(auth).send({})
+      expectVercelError(res, 500, "internal_server_error")
+      expect(ran).toBe(true)
+      await expect.poll(() => hostErrors.length).toBe(1)
+      expect((hostErrors[0] as Error).message).toMatch(message)
+    }
+    const { url, hostErrors } = await host(
+      recording({ authorize: () => "yes" as unknown as undefined }).backend
+    )
+    expectVercelError(await request(url).patch(UPDATE).set(auth).send({}), 500, "internal_server_error")
+    await expect.poll(() => hostErrors.length).toBe(1)
+    expect((hostErrors[0] as Error).message).toMatch(/^backend\.authorize returned string/)
   })
 
   it("still delivers the 500 body when the host has no error handler of its own", async () => {

@@ -29,6 +29,15 @@ const statusOf = async (call: Promise<unknown>): Promise<number> => {
   return (error as VercelError).statusCode
 }
 
+const bodyOf = async (call: Promise<unknown>): Promise<{ status: number; body: unknown }> => {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  expect(error).toBeInstanceOf(VercelError)
+  return { status: (error as VercelError).statusCode, body: JSON.parse((error as VercelError).body) }
+}
+
 describe("@vercel/sdk against the emulator", () => {
   it("updateInstallation with every field succeeds and lands in the emulator", async () => {
     await sdk(A.token).marketplace.updateInstallation({
@@ -166,26 +175,42 @@ describe("@vercel/sdk against the emulator", () => {
     expect(server.emulator.state.sequence).toBe(before)
   })
 
-  it("sees 401 without a token, 403 with another installation's token, 404 for an unknown installation", async () => {
+  it("sees 403 missingToken without a token, invalidToken for an unknown token, 403 with another installation's, 404 for an unknown installation", async () => {
     const event = { event: { type: "installation.updated" as const } }
+    const missing = {
+      error: {
+        code: "forbidden",
+        message: "The request is missing an authentication token",
+        missingToken: true
+      }
+    }
+    const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
     expect(
-      await statusOf(
+      await bodyOf(
         sdk().marketplace.updateInstallation({ integrationConfigurationId: A.id, requestBody: {} })
       )
-    ).toBe(401)
+    ).toEqual({ status: 403, body: missing })
     expect(
-      await statusOf(sdk().marketplace.createEvent({ integrationConfigurationId: A.id, requestBody: event }))
-    ).toBe(401)
+      await bodyOf(sdk().marketplace.createEvent({ integrationConfigurationId: A.id, requestBody: event }))
+    ).toEqual({ status: 403, body: missing })
     expect(
-      await statusOf(
-        sdk(B.token).marketplace.updateInstallation({ integrationConfigurationId: A.id, requestBody: {} })
-      )
-    ).toBe(403)
-    expect(
-      await statusOf(
+      await bodyOf(
         sdk("tok_unknown").marketplace.createEvent({ integrationConfigurationId: A.id, requestBody: event })
       )
-    ).toBe(403)
+    ).toEqual({ status: 403, body: invalid })
+    expect(
+      await bodyOf(
+        sdk("tok_unknown").marketplace.updateInstallation({
+          integrationConfigurationId: "icfg_ghost",
+          requestBody: {}
+        })
+      )
+    ).toEqual({ status: 403, body: invalid })
+    expect(
+      await bodyOf(
+        sdk(B.token).marketplace.updateInstallation({ integrationConfigurationId: A.id, requestBody: {} })
+      )
+    ).toEqual({ status: 403, body: { error: { code: "forbidden", message: "Not authorized" } } })
     expect(
       await statusOf(
         sdk(A.token).marketplace.updateInstallation({
@@ -199,6 +224,50 @@ describe("@vercel/sdk against the emulator", () => {
         sdk(A.token).marketplace.createEvent({ integrationConfigurationId: "icfg_ghost", requestBody: event })
       )
     ).toBe(404)
+  })
+
+  it("an expired token gets invalidToken; a rotated one is refused and its replacement accepted", async () => {
+    const expiring = await startEmulatorServer({
+      installations: [
+        { id: "icfg_sdk_old", token: "tok_sdk_expired", expiresAt: "2020-01-01T00:00:00Z" },
+        { id: "icfg_sdk_rot", token: "tok_sdk_rot" }
+      ],
+      adminToken: "sdk_admin"
+    })
+    try {
+      const client = (token: string) => new Vercel({ bearerToken: token, serverURL: expiring.url })
+      const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
+      expect(
+        await bodyOf(
+          client("tok_sdk_expired").marketplace.updateInstallation({
+            integrationConfigurationId: "icfg_sdk_old",
+            requestBody: {}
+          })
+        )
+      ).toEqual({ status: 403, body: invalid })
+      const rotated = await fetch(`${expiring.url}/_emulator/installations/icfg_sdk_rot/token`, {
+        method: "POST",
+        headers: { Authorization: "Bearer sdk_admin" }
+      })
+      expect(rotated.status).toBe(201)
+      const { token, expiresAt } = (await rotated.json()) as { token: string; expiresAt: string | null }
+      expect(expiresAt).toBeNull()
+      expect(
+        await bodyOf(
+          client("tok_sdk_rot").marketplace.updateInstallation({
+            integrationConfigurationId: "icfg_sdk_rot",
+            requestBody: {}
+          })
+        )
+      ).toEqual({ status: 403, body: invalid })
+      await client(token).marketplace.updateInstallation({
+        integrationConfigurationId: "icfg_sdk_rot",
+        requestBody: { status: "ready" }
+      })
+      expect(expiring.emulator.state.installation("icfg_sdk_rot")?.status).toBe("ready")
+    } finally {
+      await expiring.close()
+    }
   })
 
   it("the SDK's error carries the emulator's Vercel-shaped body", async () => {

@@ -9,6 +9,7 @@ import {
   formatIssues,
   type MarketplaceEvent,
   type Notification,
+  type Operation,
   parseVercelError,
   type UpdateInstallationBody,
   type ValidationIssue
@@ -39,7 +40,6 @@ import {
 } from "./MarketplaceError.js"
 import {
   defaultBaseUrl,
-  type Operation,
   type PlanOptions,
   planRequest,
   type RequestPlan,

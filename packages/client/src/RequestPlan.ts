@@ -1,7 +1,7 @@
 import {
   type CreateEventBody,
   formatIssues,
-  IntegrationConfigurationId,
+  type Operation,
   routePath,
   routes,
   type UpdateInstallationBody,
@@ -16,9 +16,6 @@ export const defaultBaseUrl = "https://api.vercel.com"
 
 /** Sent as `User-Agent` unless the options name another. */
 export const defaultUserAgent = "marketplace-kit"
-
-/** The two API operations, named as in `@vercel/sdk`. */
-export type Operation = "updateInstallation" | "createEvent"
 
 /** The options a request plan depends on (a whole `ClientOptions` fits; the token is never read). */
 export interface PlanOptions {
@@ -79,12 +76,8 @@ const baseUrlIssue = (baseUrl: string | undefined): string | undefined => {
   return undefined
 }
 
-const issuesOf = (result: ReturnType<typeof validate>, rootPath?: string): ReadonlyArray<ValidationIssue> =>
-  result.success
-    ? []
-    : result.issues.map((issue) =>
-        rootPath !== undefined && issue.path === "(root)" ? { ...issue, path: rootPath } : issue
-      )
+const issuesOf = (result: ReturnType<typeof validate>): ReadonlyArray<ValidationIssue> =>
+  result.success ? [] : result.issues
 
 /**
  * Validates an operation's input with core's schemas and returns the request it becomes, or a
@@ -98,12 +91,11 @@ export const planRequest = (
 ): Either.Either<RequestPlan, ValidationError> => {
   const route = routes[operation]
   const path = typeof id === "string" ? routePath(route, id) : route.path
-  const body = operation === "createEvent" ? { event: input } : input
-  const bodyResult = validate(route.body, body)
+  const bodyResult = validate(route.body, route.toBody(input))
   const url = requestUrl(options, path)
   const baseUrl = baseUrlIssue(options.baseUrl)
   const issues = [
-    ...issuesOf(validate(IntegrationConfigurationId, id), "integrationConfigurationId"),
+    ...issuesOf(validate(route.params, { integrationConfigurationId: id })),
     ...issuesOf(bodyResult),
     ...(baseUrl === undefined ? [] : [{ path: "baseUrl", message: baseUrl }])
   ]

@@ -1,6 +1,7 @@
 export type {
   MarketplaceEvent,
   Notification,
+  Operation,
   UpdateInstallationBody,
   ValidationIssue,
   VercelErrorDetail
@@ -11,7 +12,6 @@ export * from "./promise.js"
 export {
   defaultBaseUrl,
   defaultUserAgent,
-  type Operation,
   type PlanOptions,
   planRequest,
   type RequestPlan

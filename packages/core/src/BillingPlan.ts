@@ -1,4 +1,4 @@
-import * as z from "zod"
+import * as z from "zod/mini"
 
 /** The two billing models Vercel understands. */
 export const BillingPlanType = z.enum(["prepayment", "subscription"])
@@ -8,7 +8,7 @@ export type BillingPlanType = z.infer<typeof BillingPlanType>
 /** One `{ label, value? }` row shown under a plan on Vercel's dashboard. */
 export const BillingPlanDetail = z.strictObject({
   label: z.string(),
-  value: z.string().optional()
+  value: z.optional(z.string())
 })
 /** A plan detail row. */
 export type BillingPlanDetail = z.infer<typeof BillingPlanDetail>
@@ -18,15 +18,15 @@ export type BillingPlanDetail = z.infer<typeof BillingPlanDetail>
  * plan (and only there), so unknown keys are kept rather than stripped.
  */
 export const BillingPlan = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   type: BillingPlanType,
-  name: z.string().min(1),
-  description: z.string().optional(),
-  paymentMethodRequired: z.boolean().optional(),
-  cost: z.string().optional(),
-  details: z.array(BillingPlanDetail).optional(),
-  highlightedDetails: z.array(BillingPlanDetail).optional(),
-  effectiveDate: z.iso.datetime({ offset: true }).optional()
+  name: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
+  paymentMethodRequired: z.optional(z.boolean()),
+  cost: z.optional(z.string()),
+  details: z.optional(z.array(BillingPlanDetail)),
+  highlightedDetails: z.optional(z.array(BillingPlanDetail)),
+  effectiveDate: z.optional(z.iso.datetime({ offset: true }))
 })
 /** A billing plan, including any extra keys the partner sent. */
 export type BillingPlan = z.infer<typeof BillingPlan>

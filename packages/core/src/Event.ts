@@ -1,9 +1,9 @@
-import * as z from "zod"
+import * as z from "zod/mini"
 
 /** Tells Vercel an installation changed on the partner's side (e.g. its plan). */
 export const InstallationUpdatedEvent = z.strictObject({
   type: z.literal("installation.updated"),
-  billingPlanId: z.string().min(1).optional()
+  billingPlanId: z.optional(z.string().check(z.minLength(1)))
 })
 /** An `installation.updated` event. */
 export type InstallationUpdatedEvent = z.infer<typeof InstallationUpdatedEvent>
@@ -11,8 +11,8 @@ export type InstallationUpdatedEvent = z.infer<typeof InstallationUpdatedEvent>
 /** Tells Vercel a resource changed on the partner's side (renamed, suspended…). */
 export const ResourceUpdatedEvent = z.strictObject({
   type: z.literal("resource.updated"),
-  resourceId: z.string().min(1),
-  productId: z.string().min(1).optional()
+  resourceId: z.string().check(z.minLength(1)),
+  productId: z.optional(z.string().check(z.minLength(1)))
 })
 /** A `resource.updated` event. */
 export type ResourceUpdatedEvent = z.infer<typeof ResourceUpdatedEvent>

@@ -1,4 +1,4 @@
-import * as z from "zod"
+import * as z from "zod/mini"
 import { BillingPlan } from "./BillingPlan.js"
 import { Notification } from "./Notification.js"
 
@@ -10,12 +10,12 @@ export const MAX_INTEGRATION_CONFIGURATION_ID_LENGTH = 256
  * into paths, but `/`, `.` and `..` are refused outright because URL
  * resolution would still turn them into a different path.
  */
-export const IntegrationConfigurationId = z
-  .string()
-  .min(1)
-  .max(MAX_INTEGRATION_CONFIGURATION_ID_LENGTH)
-  .refine((id) => !id.includes("/"), { message: 'must not contain "/"' })
-  .refine((id) => id !== "." && id !== "..", { message: 'must not be "." or ".."' })
+export const IntegrationConfigurationId = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_INTEGRATION_CONFIGURATION_ID_LENGTH),
+  z.refine((id) => !id.includes("/"), { message: 'must not contain "/"' }),
+  z.refine((id) => id !== "." && id !== "..", { message: 'must not be "." or ".."' })
+)
 /** An installation (integration configuration) id such as `icfg_…`. */
 export type IntegrationConfigurationId = z.infer<typeof IntegrationConfigurationId>
 
@@ -38,10 +38,10 @@ export type InstallationStatus = z.infer<typeof InstallationStatus>
  * unknown top-level keys are rejected as the spec's `additionalProperties: false` says.
  */
 export const UpdateInstallationBody = z.strictObject({
-  billingPlan: BillingPlan.optional(),
-  notification: Notification.nullable().optional(),
-  status: InstallationStatus.optional(),
-  externalId: z.string().min(1).optional()
+  billingPlan: z.optional(BillingPlan),
+  notification: z.optional(z.nullable(Notification)),
+  status: z.optional(InstallationStatus),
+  externalId: z.optional(z.string().check(z.minLength(1)))
 })
 /** A validated update-installation body. */
 export type UpdateInstallationBody = z.infer<typeof UpdateInstallationBody>

@@ -1,10 +1,10 @@
 // A separate entry (`@marketplace-kit/core/json-schema`): zod's JSON Schema generator is sizeable and
 // runs at import, so apps that only validate should not pay for it.
-import * as z from "zod"
+import * as z from "zod/mini"
 import { CreateEventBody } from "./Event.js"
 import { UpdateInstallationBody } from "./Installation.js"
 
-const toJsonSchema = (schema: z.ZodType, title: string) => ({
+const toJsonSchema = (schema: z.ZodMiniType, title: string) => ({
   ...z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" }),
   title
 })

@@ -1,4 +1,4 @@
-import type * as z from "zod"
+import * as z from "zod/mini"
 
 /** One problem with an input: where (`billingPlan.type`) and what. */
 export interface ValidationIssue {
@@ -112,8 +112,11 @@ export const formatIssues = (issues: ReadonlyArray<ValidationIssue>): string =>
   issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
 
 /** Validates `input` with a core schema, returning data or path-named issues and their one-line message. */
-export const validate = <S extends z.ZodType>(schema: S, input: unknown): ValidationResult<z.output<S>> => {
-  const result = schema.safeParse(input, { reportInput: true })
+export const validate = <S extends z.core.$ZodType>(
+  schema: S,
+  input: unknown
+): ValidationResult<z.output<S>> => {
+  const result = z.safeParse(schema, input, { reportInput: true })
   if (result.success) return { success: true, data: result.data }
   const issues = toValidationIssues(result.error.issues)
   return { success: false, issues, message: formatIssues(issues) }

@@ -1,10 +1,10 @@
-import * as z from "zod"
+import * as z from "zod/mini"
 
 /** Vercel's error body, `{ error: { code, message, ...extra } }`, read leniently. */
 export const VercelErrorBody = z.object({
   error: z.looseObject({
-    code: z.string().catch("unknown_error"),
-    message: z.string().catch("")
+    code: z.catch(z.string(), "unknown_error"),
+    message: z.catch(z.string(), "")
   })
 })
 /** A Vercel error body. */

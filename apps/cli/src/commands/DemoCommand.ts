@@ -1,9 +1,10 @@
-import { startEmulatorServer } from "@marketplace-kit/express"
+import { dashboardLink, startEmulatorServer } from "@marketplace-kit/express"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import type { RunCli } from "../Cli.js"
+import { run as runCli } from "../Cli.js"
 import { CliExit, ExitCode } from "../ExitCode.js"
+import type { DemoFlags } from "../options/DemoOptions.js"
 
 interface Step {
   readonly title: string
@@ -83,9 +84,10 @@ const heading = (text: string) => Console.log(`\n── ${text}`)
 /**
  * `mkit demo`: starts the emulator on a free 127.0.0.1 port in this process and runs real `mkit`
  * command lines against it (parsed and executed exactly as typed), then prints what the
- * emulator stored. Fails if any step's exit code differs from the one shown.
+ * emulator stored. Fails if any step's exit code differs from the one shown. With `--keep-open` the
+ * emulator then keeps running, with the demo's writes, and its dashboard link is printed.
  */
-export const run = (runCli: RunCli) =>
+export const run = (flags: DemoFlags): Effect.Effect<void, CliExit> =>
   Effect.gen(function* () {
     const server = yield* Effect.acquireRelease(
       Effect.promise(() => startEmulatorServer({ port: 0, host: "127.0.0.1", log: () => undefined })),
@@ -136,4 +138,14 @@ export const run = (runCli: RunCli) =>
       return yield* new CliExit({ code: ExitCode.failure })
     }
     yield* Console.log(`\nDone: ${all.length} commands, each with the exit code shown. Try \`mkit --help\`.`)
+    if (!flags.keepOpen) return
+    yield* Console.log(
+      [
+        "",
+        `The emulator keeps running on ${server.url} with what the demo wrote.`,
+        `dashboard: ${dashboardLink(server)}`,
+        "Ctrl-C to stop"
+      ].join("\n")
+    )
+    return yield* Effect.never
   }).pipe(Effect.scoped)

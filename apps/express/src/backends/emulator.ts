@@ -1,34 +1,44 @@
 import { randomBytes } from "node:crypto"
 import express from "express"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
-import { InstallationAuth } from "../emulator/Auth.js"
+import { InstallationAuth, type IssuedToken } from "../emulator/Auth.js"
+import { ChangeFeed } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
+import { dashboardRouter } from "../emulator/Dashboard.js"
 import { inspectionRouter } from "../emulator/Inspection.js"
 import { Journal } from "../emulator/Journal.js"
 import * as Middleware from "../emulator/Middleware.js"
 import { RateLimiter, type RateLimitOptions } from "../emulator/RateLimiter.js"
+import { RequestLog } from "../emulator/RequestLog.js"
 import { checkInstallations, DEMO_SEED, type InstallationSeed, loadSeedFile } from "../emulator/Seed.js"
 import { EmulatorState, type EmulatorStateView, type LogEntry } from "../emulator/State.js"
+import { eventStream } from "../emulator/Stream.js"
 import { marketplaceRouter } from "../router.js"
 
 /** Options of {@link createEmulator}. With neither `installations` nor `seedFile`, {@link DEMO_SEED} is used. */
 export interface EmulatorOptions {
-  /** Installations and their tokens. */
+  /** Installations and their tokens (each with an optional `expiresAt`). */
   readonly installations?: ReadonlyArray<InstallationSeed>
-  /** A JSON seed file `{ "installations": [ { "id", "token" } ] }` (merged with `installations`). */
+  /** A JSON seed file `{ "installations": [ { "id", "token", "expiresAt"? } ] }` (merged with `installations`). */
   readonly seedFile?: string
   /** Append-only data file; every acknowledged write is fsynced to it and replayed on start. Default: memory only. */
   readonly dataFile?: string
   /** Bearer token of the `/_emulator` inspection API (default: random, see `Emulator.adminToken`). */
   readonly adminToken?: string
-  /** Token-bucket rate limit per bearer token; off by default. */
+  /** Token-bucket rate limit per bearer token and endpoint; off by default (settable at run time). */
   readonly rateLimit?: RateLimitOptions
-  /** Seeded fault injection on the marketplace routes; off by default. */
+  /** Seeded fault injection on the marketplace routes; off by default (settable at run time). */
   readonly chaos?: ChaosOptions
   /** Largest accepted JSON body (default `"100kb"`). */
   readonly bodyLimit?: number | string
+  /** Lifetime of every seeded token without its own `expiresAt` and of every issued token (default: forever). */
+  readonly tokenTtlMs?: number
+  /** Adds per-field `issues` to 400 bodies, which Vercel does not send; for local debugging only. */
+  readonly explain?: boolean
   /** Log entries kept in memory for inspection (default 100 000; the data file keeps all). */
   readonly logLimit?: number
+  /** Requests kept in the request log (default 10 000). */
+  readonly requestLogLimit?: number
 }
 
 /** A local stand-in for Vercel's installation API. */
@@ -43,11 +53,26 @@ export interface Emulator {
   readonly usesDemoSeed: boolean
   /** Bearer token of the `/_emulator` inspection API. */
   readonly adminToken: string
+  /** Every request answered on `/v1` (tokens never recorded), with live listeners. */
+  readonly requests: Pick<RequestLog, "list" | "last" | "subscribe">
+  /**
+   * Issues a new token for an installation (`undefined` if unknown); its other tokens stop working at
+   * once or after `graceSeconds`. Issued tokens live in memory: a restart or reset returns to the seed's.
+   */
+  issueToken(id: string, options?: { readonly graceSeconds?: number }): IssuedToken | undefined
+  /** The rate limit in effect, or `undefined` when off. */
+  readonly rateLimit: RateLimitOptions | undefined
+  /** Changes (or, with `undefined`, turns off) the rate limit; every bucket starts full. Throws RangeError on bad options. */
+  setRateLimit(options: RateLimitOptions | undefined): void
+  /** The chaos settings in effect, or `undefined` when off. */
+  readonly chaos: ChaosOptions | undefined
+  /** Changes (or turns off) chaos; the PRNG restarts from the seed. Throws RangeError on bad options. */
+  setChaos(options: ChaosOptions | undefined): void
   /** Router with everything: `/_emulator`, rate limit and chaos (if set), and the marketplace routes. */
   router(): express.Router
   /** A ready Express app serving {@link Emulator.router}. */
   app(): express.Express
-  /** Clears installations to their seed, empties the log (and data file), restarts chaos and rate limits. */
+  /** Clears installations and tokens to their seed, empties both logs (and the data file), restarts chaos and rate limits. */
   reset(): Promise<void>
   /** Waits for pending writes and closes the data file. */
   close(): Promise<void>
@@ -65,7 +90,11 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   const adminToken = options.adminToken ?? `mkit_admin_${randomBytes(16).toString("hex")}`
   if (!/^[\x21-\x7e]+$/.test(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
 
-  const auth = new InstallationAuth(installations)
+  const auth = new InstallationAuth(
+    installations,
+    options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }
+  )
+  const requests = new RequestLog(options.requestLogLimit)
   const state = new EmulatorState(
     installations.map((installation) => installation.id),
     options.logLimit
@@ -74,13 +103,16 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   for (const entry of opened?.entries ?? []) state.apply(entry)
   const journal = opened?.journal
 
+  const changes = new ChangeFeed()
   let sequence = state.sequence
   // Bumped by reset(): writes still in flight from before it are not applied afterwards.
   let epoch = 0
   const commit = async (write: LogEntry): Promise<void> => {
     const started = epoch
     if (journal !== undefined) await journal.append(write)
-    if (epoch === started) state.apply(write)
+    if (epoch !== started) return
+    state.apply(write)
+    changes.publish({ type: "write", entry: write })
   }
   const entry = (ctx: RequestContext, installationId: string) => ({
     sequence: ++sequence,
@@ -106,54 +138,70 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     }
   }
 
-  const limits = options.rateLimit
-  const makeLimiter = () => (limits === undefined ? undefined : new RateLimiter(limits))
-  const makeChaos = () => (options.chaos === undefined ? undefined : new Chaos(options.chaos))
-  let limiter = makeLimiter()
-  let chaos = makeChaos()
+  let limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit)
+  let chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos)
+  const setRateLimit = (next: RateLimitOptions | undefined) => {
+    limiter = next === undefined ? undefined : new RateLimiter(next)
+  }
+  const setChaos = (next: ChaosOptions | undefined) => {
+    chaos = next === undefined ? undefined : new Chaos(next)
+  }
 
   const reset = async (): Promise<void> => {
     epoch++
     sequence = 0
     state.reset()
-    limiter = makeLimiter()
-    chaos = makeChaos()
+    auth.reset()
+    requests.clear()
+    setRateLimit(limiter?.options)
+    setChaos(chaos?.options)
     await journal?.truncate()
+    changes.publish({ type: "reset" })
   }
+  const issueToken = (id: string, { graceSeconds = 0 }: { readonly graceSeconds?: number } = {}) =>
+    auth.issue(id, graceSeconds * 1000)
 
   let router: express.Router | undefined
   let app: express.Express | undefined
   const fullRouter = (): express.Router => {
     if (router === undefined) {
       router = express.Router()
-      router.use("/_emulator", inspectionRouter({ state, adminToken, reset }))
+      router.use("/_emulator/ui", dashboardRouter())
+      router.use("/_emulator", inspectionRouter(emulator, eventStream({ state, changes })))
       router.use(Middleware.requestId)
-      if (limiter)
-        router.use(
-          "/v1",
-          Middleware.rateLimit(() => limiter!)
-        )
-      if (chaos)
-        router.use(
-          "/v1",
-          Middleware.chaos(() => chaos!)
-        )
+      router.use(
+        "/v1",
+        Middleware.recordRequests(() => requests),
+        Middleware.rateLimit(() => limiter),
+        Middleware.chaos(() => chaos)
+      )
       router.use(
         marketplaceRouter({
           backend,
-          ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit })
+          ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+          ...(options.explain === undefined ? {} : { explain: options.explain })
         })
       )
     }
     return router
   }
 
-  return {
+  const emulator: Emulator = {
     backend,
     state,
     installations,
     usesDemoSeed,
     adminToken,
+    requests,
+    issueToken,
+    get rateLimit() {
+      return limiter?.options
+    },
+    setRateLimit,
+    get chaos() {
+      return chaos?.options
+    },
+    setChaos,
     router: fullRouter,
     app: () => {
       if (app === undefined) {
@@ -165,7 +213,9 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     },
     reset,
     close: async () => {
+      changes.publish({ type: "closed" })
       await journal?.close()
     }
   }
+  return emulator
 }

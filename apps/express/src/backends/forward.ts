@@ -32,7 +32,7 @@ const toHttpError = (error: MarketplaceError): HttpError => {
   const attempts = `${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`
   switch (error._tag) {
     case "ValidationError":
-      return HttpError.of(400, error.message, { extra: { issues: error.issues } })
+      return HttpError.of(400, error.message, { issues: error.issues })
     case "TransportError":
       return HttpError.of(502, `Upstream unreachable (${attempts})`)
     case "Timeout":

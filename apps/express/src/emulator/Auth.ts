@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto"
-import { missingBearer } from "../Bearer.js"
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
+import { invalidToken, missingBearer } from "../Bearer.js"
 import { HttpError } from "../HttpError.js"
 import type { InstallationSeed } from "./Seed.js"
 
@@ -9,37 +9,109 @@ const digest = (token: string): Buffer => createHash("sha256").update(token).dig
 /** Compares two secrets in constant time. */
 export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b))
 
-/** Decides, like Vercel, whether a bearer token may act on an installation. */
-export class InstallationAuth {
-  private readonly digests: ReadonlyMap<string, Buffer>
+/** Token lifetimes of {@link InstallationAuth}. */
+export interface TokenOptions {
+  /** Lifetime of every seeded token without its own `expiresAt`, and of every issued token; default: forever. */
+  readonly tokenTtlMs?: number | undefined
+  /** The clock, in epoch ms (tests move it). */
+  readonly now?: () => number
+}
 
-  constructor(installations: ReadonlyArray<InstallationSeed>) {
-    this.digests = new Map(installations.map((installation) => [installation.id, digest(installation.token)]))
+/** A token issued by {@link InstallationAuth.issue}; `expiresAt` is `null` for a token that never expires. */
+export interface IssuedToken {
+  readonly token: string
+  readonly expiresAt: string | null
+}
+
+interface Credential {
+  readonly digest: Buffer
+  expiresAtMs: number
+}
+
+/**
+ * Decides, like Vercel, whether a bearer token may act on an installation. Each installation has one
+ * or more tokens (more while a rotated one is in its grace period), each with an optional expiry.
+ */
+export class InstallationAuth {
+  private credentials = new Map<string, Array<Credential>>()
+  private readonly ttlMs: number
+  private readonly now: () => number
+
+  constructor(
+    private readonly seed: ReadonlyArray<InstallationSeed>,
+    options: TokenOptions = {}
+  ) {
+    const { tokenTtlMs = Number.POSITIVE_INFINITY, now = Date.now } = options
+    if (!(tokenTtlMs > 0)) throw new RangeError(`tokenTtlMs must be a positive number, got ${tokenTtlMs}`)
+    this.ttlMs = tokenTtlMs
+    this.now = now
+    this.reset()
+  }
+
+  /** Back to the seed's tokens (their lifetimes start again). */
+  reset(): void {
+    const now = this.now()
+    this.credentials = new Map(
+      this.seed.map((installation) => [
+        installation.id,
+        [
+          {
+            digest: digest(installation.token),
+            expiresAtMs:
+              installation.expiresAt === undefined ? now + this.ttlMs : Date.parse(installation.expiresAt)
+          }
+        ]
+      ])
+    )
   }
 
   /** Whether the installation exists. */
   has(id: string): boolean {
-    return this.digests.has(id)
+    return this.credentials.has(id)
   }
 
   /**
-   * Missing or malformed bearer → 401; a token that is not this installation's → 403; an unknown
-   * installation asked for with a token valid for another → 404 (with an unknown token → 403).
+   * Missing or malformed bearer → 403 `missingToken`; a token that is nobody's, or expired → 403
+   * `invalidToken`; another installation's valid token → 403 (no flag); an unknown installation
+   * asked for with some installation's valid token → 404. Every credential is compared, so the
+   * time taken says nothing about which one matched.
    */
   check(id: string, token: string | undefined): HttpError | undefined {
-    if (token === undefined) {
-      return missingBearer()
-    }
+    if (token === undefined) return missingBearer()
     const presented = digest(token)
-    const expected = this.digests.get(id)
-    if (expected !== undefined) {
-      return timingSafeEqual(expected, presented) ? undefined : HttpError.of(403, "Not authorized")
+    const now = this.now()
+    let own = false
+    let elsewhere = false
+    for (const [installation, credentials] of this.credentials) {
+      for (const credential of credentials) {
+        const valid = timingSafeEqual(credential.digest, presented) && credential.expiresAtMs > now
+        if (installation === id) own = own || valid
+        else elsewhere = elsewhere || valid
+      }
     }
-    let validElsewhere = false
-    for (const other of this.digests.values())
-      validElsewhere = timingSafeEqual(other, presented) || validElsewhere
-    return validElsewhere
-      ? HttpError.of(404, `Installation ${JSON.stringify(id)} not found`)
-      : HttpError.of(403, "Not authorized")
+    if (own) return undefined
+    if (!elsewhere) return invalidToken()
+    return this.credentials.has(id)
+      ? HttpError.of(403, "Not authorized")
+      : HttpError.of(404, `Installation ${JSON.stringify(id)} not found`)
+  }
+
+  /**
+   * Issues a new token for an installation. Its other tokens stop working at once, or after
+   * `graceMs` (never later than they would have anyway). `undefined` for an unknown installation.
+   */
+  issue(id: string, graceMs = 0): IssuedToken | undefined {
+    const credentials = this.credentials.get(id)
+    if (credentials === undefined) return undefined
+    const now = this.now()
+    const token = `mkit_emu_${randomBytes(24).toString("base64url")}`
+    const expiresAtMs = now + this.ttlMs
+    const kept = credentials.filter((credential) => credential.expiresAtMs > now && graceMs > 0)
+    for (const credential of kept) credential.expiresAtMs = Math.min(credential.expiresAtMs, now + graceMs)
+    this.credentials.set(id, [...kept, { digest: digest(token), expiresAtMs }])
+    return {
+      token,
+      expiresAt: Number.isFinite(expiresAtMs) ? new Date(expiresAtMs).toISOString() : null
+    }
   }
 }

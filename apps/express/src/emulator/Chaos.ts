@@ -37,7 +37,8 @@ const mulberry32 = (seed: number) => {
 
 const rate = (name: string, value: number | undefined): number => {
   const r = value ?? 0
-  if (!(r >= 0 && r <= 1)) throw new RangeError(`chaos.${name} must be between 0 and 1, got ${value}`)
+  if (typeof r !== "number" || !(r >= 0 && r <= 1))
+    throw new RangeError(`chaos.${name} must be between 0 and 1, got ${value}`)
   return r
 }
 
@@ -51,8 +52,11 @@ export class Chaos {
   /** How long a stalled request is held. */
   readonly stallMs: number
 
-  constructor(options: ChaosOptions) {
-    if (!Number.isFinite(options.seed))
+  constructor(
+    /** The options it was made with. */
+    readonly options: ChaosOptions
+  ) {
+    if (typeof options.seed !== "number" || !Number.isFinite(options.seed))
       throw new RangeError(`chaos.seed must be a number, got ${options.seed}`)
     this.random = mulberry32(options.seed)
     this.errorRate = rate("errorRate", options.errorRate)
@@ -62,13 +66,24 @@ export class Chaos {
       throw new RangeError("chaos.errorRate + dropRate + stallRate must not exceed 1")
     }
     const latency = options.latencyMs ?? 0
-    this.latency = typeof latency === "number" ? { min: latency, max: latency } : latency
-    if (!(this.latency.min >= 0 && this.latency.max >= this.latency.min)) {
+    this.latency =
+      typeof latency === "number"
+        ? { min: latency, max: latency }
+        : typeof latency === "object" && latency !== null
+          ? latency
+          : { min: Number.NaN, max: Number.NaN }
+    if (
+      typeof this.latency.min !== "number" ||
+      typeof this.latency.max !== "number" ||
+      !(this.latency.min >= 0 && this.latency.max >= this.latency.min)
+    ) {
       throw new RangeError(
         "chaos.latencyMs must be a non-negative number or a { min, max } range with min ≤ max"
       )
     }
     this.stallMs = options.stallMs ?? 30_000
+    if (typeof this.stallMs !== "number" || !(this.stallMs >= 0))
+      throw new RangeError(`chaos.stallMs must be a non-negative number, got ${options.stallMs}`)
   }
 
   /** The fault for the next request. Always draws the same number of values, so one decision never shifts the next. */

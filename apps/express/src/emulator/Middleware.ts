@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto"
-import type { RequestHandler } from "express"
+import type { RequestHandler, Response } from "express"
 import { bearerToken } from "../Bearer.js"
-import { sendError } from "../ErrorResponse.js"
+import { answeredError, sendError } from "../ErrorResponse.js"
 import { HttpError } from "../HttpError.js"
-import type { Chaos } from "./Chaos.js"
+import type { Chaos, ChaosFault } from "./Chaos.js"
 import type { RateLimiter } from "./RateLimiter.js"
+import { type RequestLog, routeOf } from "./RequestLog.js"
 
 /** Gives each request an id, returned as `x-vercel-id` like Vercel does and passed to the router. */
 export const requestId: RequestHandler = (_req, res, next) => {
@@ -14,14 +15,56 @@ export const requestId: RequestHandler = (_req, res, next) => {
   next()
 }
 
-/** Vercel's rate-limit headers on every answer, and its 429 body when the caller's bucket is empty. */
-export const rateLimit =
-  (limiter: () => RateLimiter): RequestHandler =>
+// The fault chaos gave a response, for the request log.
+const faults = new WeakMap<Response, ChaosFault["kind"]>()
+
+// These run mounted at `/v1`, so `req.path` is the path below it.
+const contractPath = (path: string) => `/v1${path}`
+
+/**
+ * Records every request in the request log once it is answered (or dropped): route, status, the
+ * error answered and, for a rejected body, its per-field issues. Tokens are never recorded.
+ */
+export const recordRequests =
+  (log: () => RequestLog): RequestHandler =>
   (req, res, next) => {
+    const started = performance.now()
+    const at = new Date().toISOString()
+    const path = req.originalUrl.split("?")[0]!.slice(0, 200)
+    const route = routeOf(contractPath(req.path))
+    res.once("close", () => {
+      const error = answeredError(res)
+      const fault = faults.get(res)
+      log().add({
+        requestId: String(res.locals.requestId ?? ""),
+        at,
+        method: req.method,
+        path,
+        ...route,
+        status: res.headersSent ? res.statusCode : null,
+        durationMs: Math.round(performance.now() - started),
+        ...(error === undefined
+          ? {}
+          : { error: { code: error.body.error.code, message: error.body.error.message } }),
+        ...(error?.issues === undefined ? {} : { issues: error.issues }),
+        ...(fault === undefined || fault === "none" ? {} : { chaos: fault })
+      })
+    })
+    next()
+  }
+
+/**
+ * Vercel's rate-limit headers on every answer, and its 429 body when the caller's bucket for this
+ * endpoint is empty (Vercel limits each endpoint separately). Off while `limiter()` is `undefined`.
+ */
+export const rateLimit =
+  (limiter: () => RateLimiter | undefined): RequestHandler =>
+  (req, res, next) => {
+    const current = limiter()
+    if (current === undefined) return next()
     const token = bearerToken(req)
-    const decision = limiter().take(
-      token === undefined ? `address:${req.socket.remoteAddress}` : `token:${token}`
-    )
+    const caller = token === undefined ? `address:${req.socket.remoteAddress}` : `token:${token}`
+    const decision = current.take(`${routeOf(contractPath(req.path))?.operation ?? "other"} ${caller}`)
     const reset = Math.ceil(decision.resetMs / 1000)
     res.set({
       "X-RateLimit-Limit": String(decision.limit),
@@ -37,7 +80,7 @@ export const rateLimit =
         extra: {
           limit: { remaining: decision.remaining, reset, resetMs: decision.resetMs, total: decision.limit }
         },
-        headers: { "Retry-After": String(retryAfter) }
+        headers: current.retryAfter ? { "Retry-After": String(retryAfter) } : {}
       })
     )
   }
@@ -47,10 +90,12 @@ export const rateLimit =
  * half-applies a write: a 5xx, drop or stall means the write did not happen.
  */
 export const chaos =
-  (current: () => Chaos): RequestHandler =>
+  (current: () => Chaos | undefined): RequestHandler =>
   (req, res, next) => {
     const source = current()
+    if (source === undefined) return next()
     const fault = source.next()
+    faults.set(res, fault.kind)
     const after = (ms: number, run: () => void) => {
       if (ms <= 0) return run()
       const timer = setTimeout(run, ms)

@@ -1,9 +1,14 @@
-/** Token-bucket rate limit applied per bearer token (per client address when there is none). */
+/** Token-bucket rate limit applied per bearer token and endpoint (per client address when there is no token). */
 export interface RateLimitOptions {
   /** Sustained rate: tokens added to each bucket per second. */
   readonly requestsPerSecond: number
   /** Bucket size: requests allowed in a burst (default: `requestsPerSecond`, at least 1). */
   readonly burst?: number
+  /**
+   * Whether a 429 carries `Retry-After` (default `true`). With `false` only the `X-RateLimit-*`
+   * headers and the body's `limit` object tell when to retry, to test a client's fallback.
+   */
+  readonly retryAfter?: boolean
 }
 
 /** The outcome of taking one request from a bucket. */
@@ -32,13 +37,26 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>()
   private readonly rate: number
   private readonly burst: number
+  /** Whether a 429 carries `Retry-After`. */
+  readonly retryAfter: boolean
+  /** The options in effect, defaults filled in. */
+  readonly options: Required<RateLimitOptions>
 
   constructor(
     options: RateLimitOptions,
     private readonly now: () => number = Date.now
   ) {
-    const { requestsPerSecond, burst = Math.max(1, requestsPerSecond) } = options
-    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
+    const {
+      requestsPerSecond,
+      burst = Math.max(1, Math.floor(requestsPerSecond)),
+      retryAfter = true
+    } = options
+    if (typeof retryAfter !== "boolean") throw new RangeError("rateLimit.retryAfter must be true or false")
+    if (
+      typeof requestsPerSecond !== "number" ||
+      !(requestsPerSecond > 0) ||
+      !Number.isFinite(requestsPerSecond)
+    ) {
       throw new RangeError(`rateLimit.requestsPerSecond must be a positive number, got ${requestsPerSecond}`)
     }
     if (!Number.isInteger(burst) || burst < 1) {
@@ -46,6 +64,8 @@ export class RateLimiter {
     }
     this.rate = requestsPerSecond / 1000
     this.burst = burst
+    this.retryAfter = retryAfter
+    this.options = { requestsPerSecond, burst, retryAfter }
   }
 
   /** Takes one request from `key`'s bucket if it has one. */

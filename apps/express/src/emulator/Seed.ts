@@ -5,9 +5,11 @@ import { IntegrationConfigurationId, validate } from "@marketplace-kit/core"
 export interface InstallationSeed {
   readonly id: string
   readonly token: string
+  /** When the token stops working (ISO-8601 date-time); after it, requests get 403 `invalidToken`. */
+  readonly expiresAt?: string
 }
 
-/** The emulator's seed file format: `{ "installations": [ { "id": "icfg_…", "token": "…" } ] }`. */
+/** The emulator's seed file format: `{ "installations": [ { "id": "icfg_…", "token": "…", "expiresAt"? } ] }`. */
 export interface EmulatorSeed {
   readonly installations: ReadonlyArray<InstallationSeed>
 }
@@ -22,6 +24,8 @@ export const DEMO_SEED: EmulatorSeed = {
 
 // A token must be sendable as `Authorization: Bearer <token>`.
 const TOKEN = /^[\x21-\x7e]+$/
+// RFC 3339 date-time with a zone, which is what Date.parse reads the same everywhere.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i
 
 /** Checks installations (ids as core defines them, sendable tokens, no duplicate ids); throws naming the entry. */
 export const checkInstallations = (
@@ -32,7 +36,7 @@ export const checkInstallations = (
   const seen = new Set<string>()
   return installations.map((entry: unknown, index) => {
     const at = `${source}: installations[${index}]`
-    const { id, token } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<
+    const { id, token, expiresAt } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<
       string,
       unknown
     >
@@ -41,10 +45,16 @@ export const checkInstallations = (
     if (typeof token !== "string" || !TOKEN.test(token)) {
       throw new Error(`${at}.token: expected a non-empty string of visible ASCII characters`)
     }
+    if (
+      expiresAt !== undefined &&
+      (typeof expiresAt !== "string" || !DATE_TIME.test(expiresAt) || Number.isNaN(Date.parse(expiresAt)))
+    ) {
+      throw new Error(`${at}.expiresAt: expected an ISO-8601 date-time such as 2030-01-01T00:00:00Z`)
+    }
     if (seen.has(checked.data))
       throw new Error(`${at}.id: duplicate installation ${JSON.stringify(checked.data)}`)
     seen.add(checked.data)
-    return { id: checked.data, token }
+    return { id: checked.data, token, ...(expiresAt === undefined ? {} : { expiresAt }) }
   })
 }
 

@@ -1,12 +1,58 @@
-import type { HelpNode } from "./Help.js"
+import type * as Command from "@effect/cli/Command"
+import type * as Effect from "effect/Effect"
+import type { CliExit } from "./ExitCode.js"
 import { bulkOptions } from "./options/BulkOptions.js"
+import { demoOptions } from "./options/DemoOptions.js"
 import { eventOptions } from "./options/EventOptions.js"
+import { globalOptions } from "./options/GlobalOptions.js"
 import { schemaOptions } from "./options/SchemaOptions.js"
 import { serveOptions } from "./options/ServeOptions.js"
 import { updateOptions } from "./options/UpdateOptions.js"
 
+/** A command's handler module: what `load` resolves to. */
+export interface Handler<Flags> {
+  readonly run: (flags: Flags) => Effect.Effect<void, CliExit>
+}
+
+/**
+ * One command of `mkit`: its name, one-line summary and help page, and either its subcommands or
+ * its flags and handler. Both the @effect/cli command tree (Cli.ts) and the help pages (Help.ts,
+ * rendered at build time) are built from these nodes, so a command cannot be in one and not the other.
+ */
+export interface CommandNode {
+  readonly name: string
+  /** Shown in the parent's command list. */
+  readonly summary: string
+  /** Usage after the command path, e.g. `<id> [flags]`. */
+  readonly usage?: string
+  /** Longer text shown on the command's own page. */
+  readonly description?: string
+  /** Arguments and flags; a `global` key holds the shared flags of the commands that talk to the API. */
+  readonly options?: Command.Command.Config
+  readonly examples?: ReadonlyArray<readonly [command: string, what: string]>
+  readonly children?: ReadonlyArray<CommandNode>
+  /**
+   * Loads the handler on first use, so `--help`, `--version` and completions never load zod, the
+   * HTTP client or Express. (Typed by {@link command}; the tree only passes on what the parser parsed.)
+   */
+  readonly load?: () => Promise<Handler<never>>
+}
+
+/** A runnable command whose handler takes exactly what its options parse to. */
+const command = <const C extends Command.Command.Config>(
+  node: Omit<CommandNode, "options" | "load" | "children"> & {
+    readonly options: C
+    readonly load: () => Promise<Handler<Command.Command.ParseConfig<C>>>
+  }
+): CommandNode => node
+
+const withGlobal = <const C extends Command.Command.Config>(options: C) => ({
+  ...options,
+  global: globalOptions
+})
+
 /** `mkit installation update`. */
-export const updateHelp: HelpNode = {
+const update = command({
   name: "update",
   usage: "<id> [flags]",
   summary: "Set the billing plan, a notification, the status or the external id (PATCH)",
@@ -15,8 +61,8 @@ export const updateHelp: HelpNode = {
     "--plan-id, --plan-type and --plan-name plus any other --plan-* flag; a notification with --notify-level and " +
     "--notify-title (and --notify-message/--notify-href), or --notify-text, or --clear-notification; --status; " +
     "--external-id. Everything is validated before anything is sent, and a problem names the field and its flag.",
-  options: updateOptions,
-  api: true,
+  options: withGlobal(updateOptions),
+  load: () => import("./commands/UpdateCommand.js"),
   examples: [
     [
       "mkit installation update icfg_123 --plan-id pro --plan-type subscription --plan-name Pro --plan-cost '$20/month' --plan-detail 'Seats=10'",
@@ -32,18 +78,18 @@ export const updateHelp: HelpNode = {
       "Print the request, send nothing"
     ]
   ]
-}
+})
 
 /** `mkit event send`. */
-export const sendHelp: HelpNode = {
+const send = command({
   name: "send",
   usage: "<id> <type> [flags]",
   summary: "Send an installation.updated or resource.updated event (POST)",
   description:
     "POST /v1/installations/{id}/events. <type> is installation.updated (with an optional --billing-plan-id) or " +
     "resource.updated (with --resource-id and an optional --product-id).",
-  options: eventOptions,
-  api: true,
+  options: withGlobal(eventOptions),
+  load: () => import("./commands/EventCommand.js"),
   examples: [
     ["mkit event send icfg_123 installation.updated --billing-plan-id pro", "The installation changed plan"],
     [
@@ -51,10 +97,10 @@ export const sendHelp: HelpNode = {
       "A resource changed"
     ]
   ]
-}
+})
 
 /** `mkit bulk`. */
-export const bulkHelp: HelpNode = {
+const bulk = command({
   name: "bulk",
   usage: "<file|-> [flags]",
   summary: "Run NDJSON operations with bounded concurrency, keeping the failures",
@@ -64,23 +110,24 @@ export const bulkHelp: HelpNode = {
     "number and never stops the others. Shows a progress bar on a terminal and a status line every few seconds " +
     "otherwise, then a summary. Exits non-zero if any line failed: with that failure's code when all failed the " +
     "same way, else 1.",
-  options: bulkOptions,
-  api: true,
+  options: withGlobal(bulkOptions),
+  load: () => import("./commands/BulkCommand.js"),
   examples: [
     ["mkit bulk ops.ndjson --concurrency 8 --failed failed.ndjson", "Run a file, keep what failed"],
     ["mkit bulk failed.ndjson --failed failed-again.ndjson", "Re-run the failures as they are"],
     ["cat ops.ndjson | mkit bulk - --dry-run --json", "Validate and plan every line, send nothing"]
   ]
-}
+})
 
 /** `mkit serve`. */
-export const serveHelp: HelpNode = {
+const serve = command({
   name: "serve",
   summary: "Run the Vercel emulator (same routes, in memory) until Ctrl-C",
   description:
     "Serves PATCH /v1/installations/{id} and POST /v1/installations/{id}/events with Vercel's auth rules and " +
     "error bodies, plus an inspection API under /_emulator. Point mkit (or @vercel/sdk) at it with --base-url.",
   options: serveOptions,
+  load: () => import("./commands/ServeCommand.js"),
   examples: [
     ["mkit serve", "Demo installations on http://127.0.0.1:4010"],
     [
@@ -88,42 +135,47 @@ export const serveHelp: HelpNode = {
       "A flaky, rate-limited API"
     ]
   ]
-}
+})
 
 /** `mkit schema`. */
-export const schemaHelp: HelpNode = {
+const schema = command({
   name: "schema",
   usage: "<body>",
   summary: "Print the JSON Schema (draft 2020-12) of a request body",
   options: schemaOptions,
+  load: () => import("./commands/SchemaCommand.js"),
   examples: [["mkit schema update-installation > update-installation.schema.json", "Save a schema"]]
-}
+})
 
 /** `mkit demo`. */
-export const demoHelp: HelpNode = {
+const demo = command({
   name: "demo",
   summary: "Walk through every command against an in-process emulator (no token needed)",
   description:
     "Starts the emulator on a free 127.0.0.1 port, runs real mkit command lines against it (a billing plan, a " +
     "notification set and cleared, both events, a dry run, a 404 and a validation error), then prints the " +
-    "emulator's state and write log."
-}
+    "emulator's state and write log. With --keep-open the emulator keeps running afterwards, with what the demo " +
+    "wrote, and its dashboard link is printed.",
+  options: demoOptions,
+  load: () => import("./commands/DemoCommand.js"),
+  examples: [["mkit demo --keep-open", "Then open the printed dashboard link"]]
+})
 
 /** `mkit installation`. */
-export const installationHelp: HelpNode = {
+const installation: CommandNode = {
   name: "installation",
   summary: "Update an installation",
-  children: [updateHelp]
+  children: [update]
 }
 
 /** `mkit event`. */
-export const eventHelp: HelpNode = { name: "event", summary: "Send an event", children: [sendHelp] }
+const event: CommandNode = { name: "event", summary: "Send an event", children: [send] }
 
-/** Every command, its summary, usage, flags and examples: the source of all help pages. */
-export const rootHelp: HelpNode = {
+/** The command table: every command with its summary, usage, flags, examples and handler. */
+export const mkit: CommandNode = {
   name: "mkit",
   summary: "Vercel Marketplace installation updates and events, plus a local emulator",
-  children: [installationHelp, eventHelp, bulkHelp, serveHelp, schemaHelp, demoHelp],
+  children: [installation, event, bulk, serve, schema, demo],
   examples: [
     ["mkit demo", "See everything work against a local emulator"],
     ["export VERCEL_TOKEN=…", "Then talk to Vercel"],

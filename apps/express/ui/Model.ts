@@ -1,0 +1,37 @@
+import type { InstallationSnapshot, LogEntry } from "../src/emulator/State.js"
+
+/** Entries of the write log the page keeps (the stream's snapshot sends at most as many). */
+export const HISTORY = 500
+
+/** What the page shows: the latest snapshot with every change since applied. */
+export interface Model {
+  readonly sequence: number
+  readonly installations: ReadonlyArray<InstallationSnapshot>
+  readonly events: ReadonlyArray<LogEntry>
+}
+
+/** The stream's `snapshot` message. */
+export type Snapshot = Model
+
+/** The stream's `write` message. */
+export interface Write {
+  readonly entry: LogEntry
+  readonly installation?: InstallationSnapshot
+}
+
+/** Before the first snapshot. */
+export const empty: Model = { sequence: 0, installations: [], events: [] }
+
+/** Applies one acknowledged write; a write the model has already seen is ignored. */
+export const applyWrite = (model: Model, write: Write): Model => {
+  if (write.entry.sequence <= model.sequence) return model
+  const { installation } = write
+  return {
+    sequence: write.entry.sequence,
+    installations:
+      installation === undefined
+        ? model.installations
+        : model.installations.map((known) => (known.id === installation.id ? installation : known)),
+    events: [...model.events, write.entry].slice(-HISTORY)
+  }
+}

@@ -1,0 +1,315 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import {
+  MarketplaceClient,
+  type MarketplaceClientService,
+  type MarketplaceError,
+  type Operation,
+  planRequest,
+  Retry,
+  Timeout,
+  type ValidationError
+} from "@marketplace-kit/client"
+import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as FiberSet from "effect/FiberSet"
+import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import { coalescible, mergeUpdates } from "./Coalesce.js"
+import { migrate } from "./Migrations.js"
+import * as Store from "./Store.js"
+
+/** How the outbox stores and retries; every field has a default. */
+export interface OutboxOptions {
+  /** Merge consecutive pending PATCHes (and dedupe identical consecutive events) of one installation (default true). */
+  readonly coalesce?: boolean
+  /** How long a claimed op is reserved for its worker; a dead worker's ops are re-claimed after it (default 120 s). */
+  readonly leaseMs?: number
+  /** Deliveries of one op before a retryable failure becomes a dead letter (default 20). */
+  readonly maxDeliveries?: number
+  /** First wait before redelivering after a retryable failure, doubled each time, jittered ±20% (default 1 s). */
+  readonly backoffBaseMs?: number
+  /** Longest wait between deliveries; a longer `Retry-After` is still honoured (default 5 min). */
+  readonly backoffMaxMs?: number
+  /** How often an idle worker looks for work other processes stored (default 200 ms). */
+  readonly pollMs?: number
+}
+
+/** What happened to one claimed op (and the ops coalesced into its request). */
+export type DeliveryOutcome =
+  | {
+      readonly kind: "delivered"
+      readonly op: Store.StoredOp
+      readonly merged: ReadonlyArray<Store.StoredOp>
+    }
+  | {
+      readonly kind: "failed"
+      readonly op: Store.StoredOp
+      readonly merged: ReadonlyArray<Store.StoredOp>
+      readonly error: Store.StoredError
+    }
+  | { readonly kind: "retrying"; readonly op: Store.StoredOp; readonly error: Store.StoredError }
+
+/** Options of `start`. */
+export interface StartOptions {
+  /** Ops in flight at once in this process, each of a different installation (default 8). */
+  readonly concurrency?: number
+  /** Called after each delivery attempt settles (e.g. for progress). */
+  readonly onOutcome?: (outcome: DeliveryOutcome) => void
+}
+
+/** The outbox's operations. Enqueueing validates first and succeeds only once the op is stored. */
+export interface OutboxService {
+  /** Stores a `PATCH /v1/installations/{id}`; yields the op id. Joins the caller's `sql.withTransaction`. */
+  readonly updateInstallation: (
+    id: string,
+    body: UpdateInstallationBody
+  ) => Effect.Effect<string, ValidationError | SqlError>
+  /** Stores a `POST /v1/installations/{id}/events`; yields the op id. Joins the caller's `sql.withTransaction`. */
+  readonly createEvent: (
+    id: string,
+    event: MarketplaceEvent
+  ) => Effect.Effect<string, ValidationError | SqlError>
+  /** Validates and stores many ops in one transaction; an op whose `key` is already stored is skipped. */
+  readonly enqueue: (
+    ops: ReadonlyArray<Store.NewOp>
+  ) => Effect.Effect<ReadonlyArray<string>, ValidationError | SqlError>
+  /**
+   * The INSERT that enqueueing `op` runs, validated and compiled for the store's dialect: run it on your
+   * own driver connection inside your transaction and the op commits or rolls back with your writes.
+   */
+  readonly statement: (
+    op: Store.NewOp
+  ) => Effect.Effect<readonly [sql: string, params: ReadonlyArray<unknown>], ValidationError>
+  /** Starts delivering in the background of this process (a no-op when already started). */
+  readonly start: (options?: StartOptions) => Effect.Effect<void>
+  /**
+   * Stops claiming and waits up to `graceMs` (default: until done) for deliveries in flight; any still
+   * running then are interrupted and their ops released for the next worker.
+   */
+  readonly stop: (graceMs?: number) => Effect.Effect<void>
+  /** Delivers (starting delivery if needed) until nothing is pending or in flight in the store; yields the stats. */
+  readonly drain: Effect.Effect<Store.OutboxStats, SqlError>
+  /** Counts by state. */
+  readonly stats: Effect.Effect<Store.OutboxStats, SqlError>
+  /** Dead letters with their last error, oldest first. */
+  readonly failed: (options?: {
+    readonly afterId?: string
+    readonly limit?: number
+  }) => Effect.Effect<ReadonlyArray<Store.StoredOp>, SqlError>
+  /** Puts every dead letter back to pending; yields how many. */
+  readonly retryFailed: Effect.Effect<number, SqlError>
+}
+
+/** What delivers an op: the client's two calls. */
+export type Sender = Pick<MarketplaceClientService, "updateInstallation" | "createEvent">
+
+const storedError = (error: MarketplaceError): Store.StoredError => ({
+  type: error._tag,
+  message: error.message,
+  ...(error.status === undefined ? {} : { status: error.status }),
+  ...(error.code === undefined ? {} : { code: error.code })
+})
+
+const FOLLOWING_LIMIT = 100
+
+/** Builds the outbox on the `SqlClient` in context (migrating its schema) and a sender. */
+export const make = (
+  sender: Sender,
+  options: OutboxOptions = {}
+): Effect.Effect<OutboxService, SqlError, SqlClient.SqlClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql.onDialectOrElse({
+      // The client's default (NORMAL in WAL mode) can lose the last commits on power loss; an
+      // acknowledged op must survive it.
+      sqlite: () => sql`PRAGMA synchronous = FULL`,
+      orElse: () => Effect.void
+    })
+    yield* migrate()
+    const coalesce = options.coalesce ?? true
+    const leaseMs = options.leaseMs ?? 120_000
+    const maxDeliveries = options.maxDeliveries ?? 20
+    const baseMs = options.backoffBaseMs ?? 1000
+    const maxMs = options.backoffMaxMs ?? 300_000
+    const pollMs = options.pollMs ?? 200
+    const owner = crypto.randomUUID()
+    const provide = Effect.provideService(SqlClient.SqlClient, sql)
+    const wake = yield* Queue.sliding<void>(1)
+    const signal = Effect.asVoid(Queue.offer(wake, undefined))
+    const deliveries = yield* FiberSet.make()
+    let loop: Fiber.RuntimeFiber<void> | undefined
+    let inFlight = 0
+
+    const validated = (op: Store.NewOp): Either.Either<Store.NewOp, ValidationError> =>
+      Either.map(planRequest({}, op.operation, op.installationId, op.input), () => op)
+
+    const enqueue = (ops: ReadonlyArray<Store.NewOp>) =>
+      Effect.gen(function* () {
+        const checked: Array<Store.NewOp> = []
+        for (const op of ops) checked.push(op.rejected === undefined ? yield* validated(op) : op)
+        const ids = yield* provide(Store.enqueue(checked, Date.now()))
+        yield* signal
+        return ids
+      })
+
+    const one = (operation: Operation, id: string, input: UpdateInstallationBody | MarketplaceEvent) =>
+      Effect.map(enqueue([{ operation, installationId: id, input }]), (ids) => ids[0]!)
+
+    const send = (op: Store.StoredOp, merged: ReadonlyArray<Store.StoredOp>) =>
+      op.operation === "updateInstallation"
+        ? sender.updateInstallation(
+            op.installationId,
+            mergeUpdates([op, ...merged].map((m) => m.input as UpdateInstallationBody))
+          )
+        : sender.createEvent(op.installationId, op.input as MarketplaceEvent)
+
+    const backoff = (attempts: number, error: MarketplaceError) => {
+      const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
+      const jittered = exponential * (0.8 + Math.random() * 0.4)
+      const asked =
+        error._tag === "RateLimited" && error.retryAfter !== undefined
+          ? Duration.toMillis(error.retryAfter)
+          : 0
+      return Math.max(jittered, asked)
+    }
+
+    // Past its lease another worker may take the op; the attempt is cut there and counts as a timeout.
+    const leaseTimeout = (op: Store.StoredOp) =>
+      new Timeout({
+        method: op.operation === "updateInstallation" ? "PATCH" : "POST",
+        path: `/v1/installations/${encodeURIComponent(op.installationId)}`,
+        attempts: 0,
+        message: `delivery outlasted its ${leaseMs} ms lease`
+      })
+
+    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"]) =>
+      Effect.gen(function* () {
+        const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
+        const group = merged.slice(0, coalescible(op, merged))
+        const result = yield* Effect.either(
+          send(op, group).pipe(Effect.timeoutFail({ duration: leaseMs, onTimeout: () => leaseTimeout(op) }))
+        )
+        const now = Date.now()
+        let outcome: DeliveryOutcome
+        if (Either.isRight(result)) {
+          yield* Store.delivered(op, group, now)
+          outcome = { kind: "delivered", op, merged: group }
+        } else if (Retry.isRetryable(result.left) && op.attempts < maxDeliveries) {
+          const error = storedError(result.left)
+          yield* Store.reschedule(op, owner, now + backoff(op.attempts, result.left), error)
+          outcome = { kind: "retrying", op, error }
+        } else {
+          const error = storedError(result.left)
+          yield* Store.failed([op, ...group], error, now)
+          outcome = { kind: "failed", op, merged: group, error }
+        }
+        onOutcome?.(outcome)
+      }).pipe(
+        // An interrupted delivery (stop) gives its op back at once rather than after the lease.
+        Effect.onInterrupt(() => Effect.ignore(Store.reschedule(op, owner, Date.now(), op.lastError))),
+        // A store outage leaves the op leased; it is delivered again once the lease runs out.
+        Effect.catchAll((error) => Effect.logWarning(`outbox: op ${op.id}: ${error.message}`)),
+        provide
+      )
+
+    const claimLoop = (concurrency: number, onOutcome: StartOptions["onOutcome"]) =>
+      Effect.gen(function* () {
+        while (true) {
+          const free = concurrency - inFlight
+          const claimed =
+            free <= 0
+              ? []
+              : yield* provide(Store.claim({ owner, limit: free, now: Date.now(), leaseMs })).pipe(
+                  Effect.catchAll((error) =>
+                    Effect.as(Effect.logWarning(`outbox: claim failed: ${error.message}`), [])
+                  )
+                )
+          for (const op of claimed) {
+            inFlight++
+            yield* FiberSet.run(
+              deliveries,
+              Effect.ensuring(
+                deliver(op, onOutcome),
+                Effect.suspend(() => {
+                  inFlight--
+                  return signal
+                })
+              )
+            )
+          }
+          if (free <= 0 || claimed.length < free) {
+            yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
+          }
+        }
+      })
+
+    const start = (startOptions: StartOptions = {}) =>
+      Effect.suspend(() => {
+        if (loop !== undefined) return Effect.void
+        const concurrency = Math.max(1, Math.floor(startOptions.concurrency ?? 8))
+        return Effect.map(Effect.forkDaemon(claimLoop(concurrency, startOptions.onOutcome)), (fiber) => {
+          loop = fiber
+        })
+      })
+
+    const stop = (graceMs?: number) =>
+      Effect.gen(function* () {
+        if (loop !== undefined) yield* Fiber.interrupt(loop)
+        loop = undefined
+        const settled = FiberSet.awaitEmpty(deliveries)
+        if (graceMs === undefined) return yield* settled
+        yield* Effect.ignore(Effect.timeout(settled, graceMs))
+        yield* FiberSet.clear(deliveries)
+      })
+
+    const stats = provide(Effect.suspend(() => Store.stats(Date.now())))
+
+    const drain = Effect.gen(function* () {
+      yield* start()
+      while (true) {
+        const current = yield* stats
+        if (current.pending === 0 && current.inFlight === 0 && inFlight === 0) return current
+        yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
+      }
+    })
+
+    yield* Effect.addFinalizer(() => stop())
+
+    return {
+      updateInstallation: (id, body) => one("updateInstallation", id, body),
+      createEvent: (id, event) => one("createEvent", id, event),
+      enqueue,
+      statement: (op) =>
+        Effect.map(validated(op), (checked) => Store.insertStatement(sql, checked, Date.now()).compile()),
+      start,
+      stop,
+      drain,
+      stats,
+      failed: (page = {}) =>
+        provide(
+          Store.listFailed({ limit: page.limit ?? 1000, ...(page.afterId ? { afterId: page.afterId } : {}) })
+        ),
+      retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () => signal)
+    } satisfies OutboxService
+  })
+
+/** The outbox as a service: `yield* Outbox`, provided by `layer`. */
+export class Outbox extends Context.Tag("@marketplace-kit/outbox/Outbox")<Outbox, OutboxService>() {}
+
+/**
+ * The outbox on the `SqlClient` (e.g. `SqliteClient.layer`, `PgClient.layer`) and `MarketplaceClient`
+ * in context; share the `SqlClient` with your own code so enqueues can join your transactions.
+ */
+export const layer = (
+  options: OutboxOptions = {}
+): Layer.Layer<Outbox, SqlError, SqlClient.SqlClient | MarketplaceClient> =>
+  Layer.scoped(
+    Outbox,
+    Effect.flatMap(MarketplaceClient, (client) => make(client, options))
+  )

@@ -1,0 +1,5 @@
+export { latestVersion as schemaVersion, migrate } from "./Migrations.js"
+export * from "./Outbox.js"
+export * from "./promise.js"
+export type { NewOp, OpStatus, OutboxStats, StoredError, StoredOp } from "./Store.js"
+export * as StoreLayer from "./StoreLayer.js"
