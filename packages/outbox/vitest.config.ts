@@ -1,5 +1,11 @@
 import { defineProject } from "vitest/config"
 
 export default defineProject({
-  test: { name: "outbox", include: ["test/**/*.test.ts"], testTimeout: 60_000 }
+  test: {
+    name: "outbox",
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/postgres.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000
+  }
 })

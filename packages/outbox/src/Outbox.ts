@@ -18,9 +18,11 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import { coalescible, mergeUpdates } from "./Coalesce.js"
+import * as GroupCommit from "./GroupCommit.js"
 import { migrate } from "./Migrations.js"
 import * as Store from "./Store.js"
 
@@ -75,10 +77,13 @@ export interface OutboxService {
     id: string,
     event: MarketplaceEvent
   ) => Effect.Effect<string, ValidationError | SqlError>
-  /** Validates and stores many ops in one transaction; an op whose `key` is already stored is skipped. */
+  /**
+   * Validates and stores many ops in one transaction; yields each op's id, or `undefined` for an op whose
+   * `key` was already stored (so re-enqueueing the same keys is harmless).
+   */
   readonly enqueue: (
     ops: ReadonlyArray<Store.NewOp>
-  ) => Effect.Effect<ReadonlyArray<string>, ValidationError | SqlError>
+  ) => Effect.Effect<ReadonlyArray<string | undefined>, ValidationError | SqlError>
   /**
    * The INSERT that enqueueing `op` runs, validated and compiled for the store's dialect: run it on your
    * own driver connection inside your transaction and the op commits or rolls back with your writes.
@@ -149,11 +154,26 @@ export const make = (
     const validated = (op: Store.NewOp): Either.Either<Store.NewOp, ValidationError> =>
       Either.map(planRequest({}, op.operation, op.installationId, op.input), () => op)
 
+    // Single enqueues from concurrent callers share one commit; inside a caller's transaction an
+    // enqueue must use that transaction's connection, so it goes straight to the store.
+    const inserts = yield* GroupCommit.make((ops: ReadonlyArray<Store.NewOp>) =>
+      provide(Effect.suspend(() => Store.enqueue(ops, Date.now())))
+    )
+    const completions = yield* GroupCommit.make((writes: ReadonlyArray<Effect.Effect<void, SqlError>>) =>
+      Effect.as(sql.withTransaction(Effect.all(writes, { discard: true })), writes)
+    )
+    const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient>) =>
+      Effect.asVoid(completions.submit(provide(write)))
+
     const enqueue = (ops: ReadonlyArray<Store.NewOp>) =>
       Effect.gen(function* () {
         const checked: Array<Store.NewOp> = []
         for (const op of ops) checked.push(op.rejected === undefined ? yield* validated(op) : op)
-        const ids = yield* provide(Store.enqueue(checked, Date.now()))
+        const inTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
+        const ids =
+          checked.length === 1 && !inTransaction
+            ? [yield* inserts.submit(checked[0]!)]
+            : yield* provide(Store.enqueue(checked, Date.now()))
         yield* signal
         return ids
       })
@@ -188,25 +208,28 @@ export const make = (
         message: `delivery outlasted its ${leaseMs} ms lease`
       })
 
-    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"]) =>
+    // `sent` frees the op's slot as soon as its request is done: the store update that follows only
+    // waits for a group commit, and the installation's next op stays unclaimable until it lands.
+    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"], sent: Effect.Effect<void>) =>
       Effect.gen(function* () {
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
         const result = yield* Effect.either(
           send(op, group).pipe(Effect.timeoutFail({ duration: leaseMs, onTimeout: () => leaseTimeout(op) }))
         )
+        yield* sent
         const now = Date.now()
         let outcome: DeliveryOutcome
         if (Either.isRight(result)) {
-          yield* Store.delivered(op, group, now)
+          yield* complete(Store.delivered(op, group, now))
           outcome = { kind: "delivered", op, merged: group }
         } else if (Retry.isRetryable(result.left) && op.attempts < maxDeliveries) {
           const error = storedError(result.left)
-          yield* Store.reschedule(op, owner, now + backoff(op.attempts, result.left), error)
+          yield* complete(Store.reschedule(op, owner, now + backoff(op.attempts, result.left), error))
           outcome = { kind: "retrying", op, error }
         } else {
           const error = storedError(result.left)
-          yield* Store.failed([op, ...group], error, now)
+          yield* complete(Store.failed([op, ...group], error, now))
           outcome = { kind: "failed", op, merged: group, error }
         }
         onOutcome?.(outcome)
@@ -220,10 +243,13 @@ export const make = (
 
     const claimLoop = (concurrency: number, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
+        // Claims are writes too (a commit each): while most slots are busy, wait for a few to free up
+        // and claim them together.
+        const batch = Math.max(1, Math.floor(concurrency / 4))
         while (true) {
           const free = concurrency - inFlight
           const claimed =
-            free <= 0
+            free < batch && inFlight > 0
               ? []
               : yield* provide(Store.claim({ owner, limit: free, now: Date.now(), leaseMs })).pipe(
                   Effect.catchAll((error) =>
@@ -232,18 +258,16 @@ export const make = (
                 )
           for (const op of claimed) {
             inFlight++
-            yield* FiberSet.run(
-              deliveries,
-              Effect.ensuring(
-                deliver(op, onOutcome),
-                Effect.suspend(() => {
-                  inFlight--
-                  return signal
-                })
-              )
-            )
+            let freed = false
+            const sent = Effect.suspend(() => {
+              if (freed) return Effect.void
+              freed = true
+              inFlight--
+              return signal
+            })
+            yield* FiberSet.run(deliveries, Effect.ensuring(deliver(op, onOutcome, sent), sent))
           }
-          if (free <= 0 || claimed.length < free) {
+          if (free < batch || claimed.length < free) {
             yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
           }
         }
@@ -274,7 +298,8 @@ export const make = (
       yield* start()
       while (true) {
         const current = yield* stats
-        if (current.pending === 0 && current.inFlight === 0 && inFlight === 0) return current
+        if (current.pending === 0 && current.inFlight === 0 && (yield* FiberSet.size(deliveries)) === 0)
+          return current
         yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
       }
     })

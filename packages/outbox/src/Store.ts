@@ -94,15 +94,17 @@ export const insertStatement = (sql: SqlClient.SqlClient, op: NewOp, now: number
     source: op.source ?? null
   })} ON CONFLICT (op_key) DO NOTHING RETURNING id`
 
-/** Stores ops in one transaction; yields their ids (an op whose key is already stored yields none). */
+/** Stores ops in one transaction; yields each one's id, or `undefined` where its key was already stored. */
 export const enqueue = (
   ops: ReadonlyArray<NewOp>,
   now: number
-): Effect.Effect<ReadonlyArray<string>, SqlError, SqlClient.SqlClient> =>
+): Effect.Effect<ReadonlyArray<string | undefined>, SqlError, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
-    const all = Effect.map(
-      Effect.forEach(ops, (op) => insertStatement(sql, op, now)),
-      (results) => results.flatMap((rows) => rows.map((row) => String((row as { id: unknown }).id)))
+    const all = Effect.forEach(ops, (op) =>
+      Effect.map(insertStatement(sql, op, now), (rows) => {
+        const id = (rows[0] as { id?: unknown } | undefined)?.id
+        return id === undefined ? undefined : String(id)
+      })
     )
     return ops.length === 1 ? all : sql.withTransaction(all)
   })
@@ -230,8 +232,9 @@ export const stats = (now: number): Effect.Effect<OutboxStats, SqlError, SqlClie
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
       sql<{ readonly status: string; readonly leased: unknown; readonly n: unknown }>`
-        SELECT status, CASE WHEN lease_until > ${now} THEN 1 ELSE 0 END AS leased, COUNT(*) AS n
-        FROM mkit_outbox_ops GROUP BY status, CASE WHEN lease_until > ${now} THEN 1 ELSE 0 END`,
+        SELECT status, leased, COUNT(*) AS n FROM (
+          SELECT status, CASE WHEN lease_until > ${now} THEN 1 ELSE 0 END AS leased FROM mkit_outbox_ops
+        ) ops GROUP BY status, leased`,
       (rows) => {
         const stats = { pending: 0, inFlight: 0, delivered: 0, failed: 0, coalesced: 0 }
         for (const row of rows) {

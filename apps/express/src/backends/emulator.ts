@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import express from "express"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
+import { isSendableToken } from "../Bearer.js"
 import { InstallationAuth, type IssuedToken } from "../emulator/Auth.js"
 import { ChangeFeed } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
@@ -88,12 +89,9 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   const usesDemoSeed = options.installations === undefined && options.seedFile === undefined
   const installations = usesDemoSeed ? DEMO_SEED.installations : seedInstallations(options)
   const adminToken = options.adminToken ?? `mkit_admin_${randomBytes(16).toString("hex")}`
-  if (!/^[\x21-\x7e]+$/.test(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
+  if (!isSendableToken(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
 
-  const auth = new InstallationAuth(
-    installations,
-    options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }
-  )
+  const auth = new InstallationAuth(installations, { tokenTtlMs: options.tokenTtlMs })
   const requests = new RequestLog(options.requestLogLimit)
   const state = new EmulatorState(
     installations.map((installation) => installation.id),
@@ -178,8 +176,8 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
       router.use(
         marketplaceRouter({
           backend,
-          ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
-          ...(options.explain === undefined ? {} : { explain: options.explain })
+          bodyLimit: options.bodyLimit,
+          explain: options.explain
         })
       )
     }

