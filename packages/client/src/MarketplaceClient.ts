@@ -163,7 +163,13 @@ export const fromHttpClient = (
     source === undefined ? undefined : TokenCache.make(source, (token) => credential(options, token))
 
   // Plain code until the first request; per attempt the success path runs as few effects as it can.
-  const send = (plan: RequestPlan, id: string, span: Tracer.Span): Effect.Effect<void, MarketplaceError> => {
+  const send = (
+    plan: RequestPlan,
+    id: string,
+    span: Tracer.Span,
+    clock: Clock.Clock,
+    startedAt: number
+  ): Effect.Effect<void, MarketplaceError> => {
     const { method, path } = plan
     const logAnnotations = { operation: plan.operation, installationId: id }
     const refuse = (issues: ReadonlyArray<ValidationIssue>) =>
@@ -301,42 +307,43 @@ export const fromHttpClient = (
         message: `${method} ${path} → no token for installation ${id}: ${failure.reason}`
       })
 
-    return Effect.clockWith((clock) => {
-      const startedAt = clock.unsafeCurrentTimeMillis()
-      const sent =
-        tokens === undefined
-          ? attempts(fixed as Credential, clock, startedAt)
-          : Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (first) =>
-              // At most one refresh per call: a second refusal is the call's error.
-              Effect.catchIf(attempts(first, clock, startedAt), refusesToken, () => {
-                tokens.invalidate(id, first)
-                return Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (fresh) =>
-                  attempts(fresh, clock, startedAt)
-                )
-              })
-            )
-      return Effect.ensuring(
-        sent,
-        Effect.sync(() => {
-          span.attribute("marketplace.attempts", progress.attempts)
-          if (progress.status !== undefined) span.attribute("http.response.status_code", progress.status)
-        })
-      )
-    })
+    const sent =
+      tokens === undefined
+        ? attempts(fixed as Credential, clock, startedAt)
+        : Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (first) =>
+            // At most one refresh per call: a second refusal is the call's error.
+            Effect.catchIf(attempts(first, clock, startedAt), refusesToken, () => {
+              tokens.invalidate(id, first)
+              return Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (fresh) =>
+                attempts(fresh, clock, startedAt)
+              )
+            })
+          )
+    return Effect.ensuring(
+      sent,
+      Effect.sync(() => {
+        span.attribute("marketplace.attempts", progress.attempts)
+        if (progress.status !== undefined) span.attribute("http.response.status_code", progress.status)
+      })
+    )
   }
 
   const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
-    Effect.useSpan(
-      `MarketplaceClient.${operation}`,
-      {
-        kind: "client",
-        captureStackTrace: false,
-        attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
-      },
-      (span) => {
-        const plan = planRequest(options, operation, id, input)
-        return Either.isLeft(plan) ? Effect.fail(plan.left) : send(plan.right, id, span)
-      }
+    Effect.clockWith((clock) =>
+      Effect.useSpan(
+        `MarketplaceClient.${operation}`,
+        {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
+        },
+        (span) => {
+          // `retry.maxElapsed` counts from here: the whole call, validation included.
+          const startedAt = clock.unsafeCurrentTimeMillis()
+          const plan = planRequest(options, operation, id, input)
+          return Either.isLeft(plan) ? Effect.fail(plan.left) : send(plan.right, id, span, clock, startedAt)
+        }
+      )
     )
 
   const updateInstallation = (id: string, body: UpdateInstallationBody) =>
