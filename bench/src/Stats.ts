@@ -8,9 +8,6 @@ export const percentile = (values: ReadonlyArray<number>, p: number): number => 
   return sorted[rank] ?? Number.NaN
 }
 
-/** Ours divided by the baseline's, where a bigger figure is better (throughput). */
-export const speedRatio = (ours: number, baseline: number): number => ours / baseline
-
 /** Formats a number for the report with sensible precision. */
 export const fmt = (value: number, digits = 0): string =>
   Number.isFinite(value)

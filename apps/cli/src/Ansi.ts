@@ -1,4 +1,5 @@
-const ESC = String.fromCharCode(27)
+/** The escape character that starts every ANSI control sequence. */
+export const ESC = String.fromCharCode(27)
 const SGR = new RegExp(`${ESC}\\[[0-9;]*m`, "g")
 
 /** Text in bold on a terminal. */

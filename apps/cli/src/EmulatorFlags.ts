@@ -29,7 +29,7 @@ export const parseRateLimit = (text: string): Either.Either<RateLimit, string> =
     }
     burst = Number(value)
   }
-  return Either.right({ requestsPerSecond: Number(match[1]), ...(burst === undefined ? {} : { burst }) })
+  return Either.right({ requestsPerSecond: Number(match[1]), burst })
 }
 
 const RATES = { error: "errorRate", drop: "dropRate", stall: "stallRate" } as const

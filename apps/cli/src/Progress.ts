@@ -1,6 +1,7 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import { ESC } from "./Ansi.js"
 
 /** Counts finished items and keeps the user informed while they run. */
 export interface Progress {
@@ -10,7 +11,6 @@ export interface Progress {
   readonly log: (line: string) => Effect.Effect<void>
 }
 
-const ESC = String.fromCharCode(27)
 const CLEAR_LINE = `\r${ESC}[2K`
 const BAR_WIDTH = 24
 

@@ -9,7 +9,7 @@ import { BillingPlanType, InstallationStatus, NotificationLevel } from "@marketp
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
-import { strip } from "../src/Ansi.js"
+import { ESC, strip } from "../src/Ansi.js"
 import { command } from "../src/Cli.js"
 import type { PrebuiltHelp } from "../src/HelpPages.js"
 import { json, mkit } from "./support/Mkit.js"
@@ -18,7 +18,6 @@ const dist = join(import.meta.dirname, "..", "dist")
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as {
   version: string
 }
-const ESC = String.fromCharCode(27)
 const help = JSON.parse(readFileSync(join(dist, "help.json"), "utf8")) as PrebuiltHelp
 const pages = help.pages
 

@@ -14,6 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
+import { ESC } from "../src/Ansi.js"
 import { LineSplitter, parseLine } from "../src/BulkLine.js"
 import { parseDuration } from "../src/Durations.js"
 import { parseChaos, parseRateLimit } from "../src/EmulatorFlags.js"
@@ -165,6 +166,6 @@ describe("output", () => {
     expect(written).toContainEqual(
       expect.stringMatching(/bulk \[█{12}░{12}\] 2\/4 · 1 ok · 1 failed · [\d.]+\/s$/)
     )
-    expect(written.at(-1)).toBe(`\r${String.fromCharCode(27)}[2K`)
+    expect(written.at(-1)).toBe(`\r${ESC}[2K`)
   })
 })

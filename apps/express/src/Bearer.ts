@@ -1,8 +1,13 @@
 import type { IncomingMessage } from "node:http"
 import { HttpError } from "./HttpError.js"
 
-// RFC 6750 allows any visible ASCII after "Bearer "; anything else counts as malformed.
-const BEARER = /^Bearer +([\x21-\x7e]+) *$/i
+// RFC 6750 allows any visible ASCII in a bearer token; anything else counts as malformed.
+const TOKEN = "[\\x21-\\x7e]+"
+const BEARER = new RegExp(`^Bearer +(${TOKEN}) *$`, "i")
+const SENDABLE = new RegExp(`^${TOKEN}$`)
+
+/** Whether a token can be sent as `Authorization: Bearer <token>`: non-empty visible ASCII. */
+export const isSendableToken = (token: string): boolean => SENDABLE.test(token)
 
 /** The bearer token of a request, or `undefined` when `Authorization` is missing or not `Bearer <token>`. */
 export const bearerToken = (req: IncomingMessage): string | undefined => {

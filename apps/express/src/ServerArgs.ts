@@ -100,14 +100,12 @@ export const parseServerArgs = (argv: ReadonlyArray<string>): ServerArgs => {
     options: {
       port,
       host: values.host ?? "127.0.0.1",
-      ...(values.seed === undefined ? {} : { seedFile: values.seed }),
-      ...(values.data === undefined ? {} : { dataFile: values.data }),
-      ...(values["admin-token"] === undefined ? {} : { adminToken: values["admin-token"] }),
-      ...(rps === undefined
-        ? {}
-        : { rateLimit: { requestsPerSecond: rps, ...(burst === undefined ? {} : { burst }) } }),
-      ...(chaos === undefined ? {} : { chaos }),
-      ...(values["body-limit"] === undefined ? {} : { bodyLimit: values["body-limit"] })
+      seedFile: values.seed,
+      dataFile: values.data,
+      adminToken: values["admin-token"],
+      rateLimit: rps === undefined ? undefined : { requestsPerSecond: rps, burst },
+      chaos,
+      bodyLimit: values["body-limit"]
     }
   }
 }

@@ -186,7 +186,7 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
     await client().setNotification(ID, { level: "info", title: "Hello", href: "https://example.com/" })
     await page.getByTestId("notification").waitFor({ timeout: 2000 })
     const controls = await page
-      .locator("#app button, #app a[href], #app input, #app select, #app textarea")
+      .locator(":is(button, a[href], input, select, textarea):not(:disabled)")
       .evaluateAll((elements) => elements.map((element) => element.outerHTML))
     expect(controls.length).toBeGreaterThanOrEqual(4)
     const reached = new Set<string>()
@@ -216,10 +216,16 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
       status: "ready"
     })
     await client().resourceUpdated(ID, "db_main", "postgres")
-    await page.getByTestId("timeline").waitFor({ timeout: 2000 })
+    await client().installationUpdated(ID, "pro")
+    await fetch(`${server.url}/v1/installations/${ID}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ notification: { level: "urgent", title: "" } })
+    })
+    await expect.poll(() => page.getByTestId("request").count(), { timeout: 2000 }).toBe(4)
     // Evaluated through the DevTools protocol, which the page's CSP does not govern.
     await page.evaluate(AXE)
-    for (const colorScheme of ["light", "dark"] as const) {
+    for (const colorScheme of ["dark", "light"] as const) {
       await page.emulateMedia({ colorScheme })
       const { passes, violations } = (await page.evaluate(`axe.run(document).then((result) => ({
         passes: result.passes.length,
@@ -231,5 +237,113 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
       expect(passes).toBeGreaterThan(10)
       expect({ colorScheme, violations }).toEqual({ colorScheme, violations: [] })
     }
+  })
+
+  it("fits a narrow window without sideways scrolling", async () => {
+    await client().updateInstallation(ID, {
+      billingPlan: {
+        id: "team",
+        type: "subscription",
+        name: "Team plan with a rather long name that has to wrap",
+        cost: "$49/month",
+        highlightedDetails: [
+          { label: "Databases", value: "Unlimited" },
+          { label: "Storage", value: "250 GB" }
+        ]
+      },
+      notification: {
+        level: "error",
+        title: "Payment failed",
+        message: "Update your card to keep the plan."
+      },
+      externalId: "cus_0123456789abcdefghijklmnopqrstuvwxyz"
+    })
+    await client().resourceUpdated(ID, "db_with_a_long_identifier_0123456789", "postgres")
+    await page.getByTestId("timeline").waitFor({ timeout: 2000 })
+    for (const width of [390, 800]) {
+      await page.setViewportSize({ width, height: 844 })
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+      expect({ width, overflow }).toEqual({ width, overflow: 0 })
+      await screenshot(page, `narrow-${width}`)
+    }
+  })
+
+  it("lists a refused body in the request log with its status and every field path", async () => {
+    // What a partner's code that skips validation sends: the client would refuse it before the network.
+    const response = await fetch(`${server.url}/v1/installations/${ID}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ billingPlan: { id: "pro", type: "monthly", name: "" }, status: "sleeping" })
+    })
+    expect(response.status).toBe(400)
+    await client().updateInstallation(ID, { status: "ready" })
+    const rows = page.getByTestId("request")
+    await expect.poll(() => rows.count(), { timeout: 2000 }).toBe(2)
+    const refused = rows.nth(1)
+    expect(await refused.getAttribute("data-status")).toBe("400")
+    const text = await refused.textContent()
+    expect(text).toContain(`PATCH /v1/installations/${ID}`)
+    expect(text).toContain("bad_request")
+    expect(text).toContain(response.headers.get("x-vercel-id")!)
+    const paths = await refused.locator(".issue-path").allTextContents()
+    expect(paths).toEqual(expect.arrayContaining(["billingPlan.type", "billingPlan.name", "status"]))
+    expect(await rows.nth(0).getAttribute("data-status")).toBe("204")
+  })
+
+  it("issues a new installation token without showing it, and the old one stops working", async () => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url })
+    await page.getByTestId("issue-token").click()
+    const issued = page.getByTestId("issued-token")
+    await issued.waitFor({ timeout: 2000 })
+    await issued.getByRole("button", { name: "Copy token" }).click()
+    await issued.getByRole("button", { name: "Copied" }).waitFor({ timeout: 2000 })
+    const token = (await page.evaluate("navigator.clipboard.readText()")) as string
+    expect(token.length).toBeGreaterThan(16)
+    expect(await issued.textContent()).toContain(`…${token.slice(-4)}`)
+    // Never in the page in full, as text or in an attribute.
+    expect(await page.content()).not.toContain(token)
+    await expect(client().updateInstallation(ID, { status: "ready" })).rejects.toMatchObject({
+      _tag: "Forbidden"
+    })
+    await createMarketplaceClient({ token, baseUrl: server.url, retry: false }).updateInstallation(ID, {
+      status: "ready"
+    })
+    expect(server.emulator.state.installation(ID)?.status).toBe("ready")
+  })
+
+  it("sets the running emulator's rate limit and chaos from the controls", async () => {
+    await page.getByLabel("Requests / s").fill("0.001")
+    await page.getByLabel("Burst").fill("1")
+    await page.getByLabel("Send Retry-After on 429").uncheck()
+    await page
+      .getByRole("form", { name: /Rate limit/ })
+      .getByRole("button", { name: "Apply" })
+      .click()
+    await expect
+      .poll(() => page.getByTestId("rate-limit-current").textContent(), { timeout: 2000 })
+      .toBe("0.001/s, burst 1, no Retry-After")
+    expect(server.emulator.rateLimit).toEqual({ requestsPerSecond: 0.001, burst: 1, retryAfter: false })
+    await client().resourceUpdated(ID, "db_main")
+    await expect(client().resourceUpdated(ID, "db_main")).rejects.toMatchObject({ _tag: "RateLimited" })
+    const rows = page.getByTestId("request")
+    await expect.poll(() => rows.first().getAttribute("data-status"), { timeout: 2000 }).toBe("429")
+    await page
+      .getByRole("form", { name: /Rate limit/ })
+      .getByRole("button", { name: "Turn off" })
+      .click()
+    await expect
+      .poll(() => page.getByTestId("rate-limit-current").textContent(), { timeout: 2000 })
+      .toBe("off")
+
+    await page.getByLabel("Error rate").fill("1")
+    await page.getByRole("form", { name: /Chaos/ }).getByRole("button", { name: "Apply" }).click()
+    await expect
+      .poll(() => page.getByTestId("chaos-current").textContent(), { timeout: 2000 })
+      .toBe("seed 1, error 1")
+    await expect(client().resourceUpdated(ID, "db_main")).rejects.toMatchObject({ _tag: "ServerError" })
+    await expect.poll(() => rows.first().textContent(), { timeout: 2000 }).toContain("chaos: error")
+    await page.getByRole("form", { name: /Chaos/ }).getByRole("button", { name: "Turn off" }).click()
+    await expect.poll(() => page.getByTestId("chaos-current").textContent(), { timeout: 2000 }).toBe("off")
+    expect(server.emulator.chaos).toBeUndefined()
   })
 })

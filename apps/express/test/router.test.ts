@@ -43,10 +43,7 @@ const host = async (
 ) => {
   const hostErrors: Array<unknown> = []
   const app = express()
-  app.use(
-    "/vercel",
-    marketplaceRouter({ backend, ...(bodyLimit === undefined ? {} : { bodyLimit }), ...options })
-  )
+  app.use("/vercel", marketplaceRouter({ backend, bodyLimit, ...options }))
   app.get("/health", (_req, res) => {
     res.json({ ok: true })
   })

@@ -1,9 +1,20 @@
 import { useEffect, useState } from "preact/hooks"
+import type { RequestRecord } from "../src/emulator/RequestLog.js"
 import { apiBase, call } from "./Api.js"
+import { Controls, type Settings } from "./Controls.js"
 import { Installations, StatusBadge } from "./Installations.js"
-import { applyWrite, empty, type Model, type Snapshot, type Write } from "./Model.js"
+import {
+  applyRequest,
+  applySettings,
+  applyWrite,
+  empty,
+  type Model,
+  type Snapshot,
+  type Write
+} from "./Model.js"
 import { NotificationBanner } from "./NotificationBanner.js"
 import { PlanCard } from "./PlanCard.js"
+import { RequestLog } from "./RequestLog.js"
 import { forgetToken, saveToken } from "./Session.js"
 import { type Connection, follow } from "./Stream.js"
 import { Timeline } from "./Timeline.js"
@@ -45,7 +56,7 @@ const SignIn = ({ refused, signIn }: { refused: boolean; signIn(token: string): 
   )
 }
 
-/** The dashboard: installations, what the chosen one's customer sees, the write timeline, controls. */
+/** The dashboard: installations, what the chosen one's customer sees, the timeline, the request log, controls. */
 export const App = ({ initialToken }: { initialToken: string | undefined }) => {
   const [token, setToken] = useState(initialToken)
   const [model, setModel] = useState<Model>(empty)
@@ -63,6 +74,10 @@ export const App = ({ initialToken }: { initialToken: string | undefined }) => {
       message: ({ event, data }) => {
         if (event === "snapshot") setModel(JSON.parse(data) as Snapshot)
         else if (event === "write") setModel((current) => applyWrite(current, JSON.parse(data) as Write))
+        else if (event === "request")
+          setModel((current) => applyRequest(current, JSON.parse(data) as RequestRecord))
+        else if (event === "settings")
+          setModel((current) => applySettings(current, JSON.parse(data) as Settings))
       }
     })
   }, [token])
@@ -103,10 +118,24 @@ export const App = ({ initialToken }: { initialToken: string | undefined }) => {
         </p>
       </header>
       <main class="layout">
-        <section class="panel installations-panel" aria-labelledby="installations-heading">
-          <h2 id="installations-heading">Installations</h2>
-          <Installations installations={model.installations} selected={selected?.id} select={setChosen} />
-        </section>
+        <div class="sidebar">
+          <section class="panel" aria-labelledby="installations-heading">
+            <h2 id="installations-heading">Installations</h2>
+            <Installations installations={model.installations} selected={selected?.id} select={setChosen} />
+          </section>
+          <section class="panel controls" aria-labelledby="controls-heading">
+            <h2 id="controls-heading">Controls</h2>
+            <p class="notice" role="status" data-testid="notice">
+              {notice}
+            </p>
+            <Controls
+              settings={model.settings}
+              installationId={selected?.id}
+              act={act}
+              call={(method, path, body) => call(token, method, path, body)}
+            />
+          </section>
+        </div>
 
         <section class="panel customer" aria-labelledby="customer-heading" data-testid="customer">
           <h2 id="customer-heading">
@@ -132,19 +161,11 @@ export const App = ({ initialToken }: { initialToken: string | undefined }) => {
           <Timeline events={model.events} />
         </section>
 
-        <section class="panel controls" aria-labelledby="controls-heading">
-          <h2 id="controls-heading">Controls</h2>
-          <button
-            type="button"
-            class="danger"
-            data-testid="reset"
-            onClick={() => act("Reset", () => call(token, "POST", "reset"))}
-          >
-            Reset the emulator
-          </button>
-          <p class="notice" role="status" data-testid="notice">
-            {notice}
-          </p>
+        <section class="panel requests-panel" aria-labelledby="requests-heading">
+          <h2 id="requests-heading">
+            Request log <span class="subtle">{model.requests.length} requests</span>
+          </h2>
+          <RequestLog requests={model.requests} />
         </section>
       </main>
     </>

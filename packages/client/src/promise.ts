@@ -9,6 +9,17 @@ import * as Redacted from "effect/Redacted"
 import { fromHttpClient } from "./MarketplaceClient.js"
 import type { RetryOptions } from "./Retry.js"
 
+// `@marketplace-kit/client/promise`: everything a Promise user needs. The entry is bundled on its own,
+// so the error classes it exports are the very ones its calls reject with.
+export type {
+  MarketplaceEvent,
+  Notification,
+  UpdateInstallationBody,
+  ValidationIssue,
+  VercelErrorDetail
+} from "@marketplace-kit/core"
+export * from "./MarketplaceError.js"
+
 /** `RetryOptions` with every duration in milliseconds. */
 export type PromiseRetryOptions = { readonly [K in keyof RetryOptions]?: number }
 

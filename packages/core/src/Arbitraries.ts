@@ -1,5 +1,5 @@
 import * as fc from "fast-check"
-import type { BillingPlan } from "./BillingPlan.js"
+import { BillingPlan } from "./BillingPlan.js"
 import type { CreateEventBody, MarketplaceEvent } from "./Event.js"
 import type { UpdateInstallationBody } from "./Installation.js"
 import type { NotificationObject } from "./Notification.js"
@@ -7,17 +7,8 @@ import type { NotificationObject } from "./Notification.js"
 // Generators of valid inputs, for property tests here, in the adapter's fuzz suite, and in partners' own tests.
 
 const text = fc.string({ minLength: 1, maxLength: 24 })
-const KNOWN_PLAN_KEYS = new Set([
-  "id",
-  "type",
-  "name",
-  "description",
-  "paymentMethodRequired",
-  "cost",
-  "details",
-  "highlightedDetails",
-  "effectiveDate"
-])
+// Extra keys must not collide with the plan's own fields, whatever the schema adds.
+const KNOWN_PLAN_KEYS = new Set(Object.keys(BillingPlan.shape))
 
 /** ISO-8601 date-times with offset, as `Date#toISOString` writes them. */
 export const isoDateTime: fc.Arbitrary<string> = fc

@@ -30,10 +30,10 @@ export const run = (flags: ServeFlags): Effect.Effect<void, CliExit> =>
             port: flags.port,
             host: flags.host,
             log: (line) => process.stdout.write(`${line}\n`),
-            ...(Option.isSome(flags.seed) ? { seedFile: flags.seed.value } : {}),
-            ...(Option.isSome(flags.data) ? { dataFile: flags.data.value } : {}),
-            ...(rateLimit === undefined ? {} : { rateLimit }),
-            ...(chaos === undefined ? {} : { chaos })
+            seedFile: Option.getOrUndefined(flags.seed),
+            dataFile: Option.getOrUndefined(flags.data),
+            rateLimit,
+            chaos
           }),
         catch: (cause) => (cause instanceof Error ? cause.message : String(cause))
       }),

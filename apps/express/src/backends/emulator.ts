@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto"
 import express from "express"
 import type { MarketplaceBackend, RequestContext } from "../Backend.js"
+import { isSendableToken } from "../Bearer.js"
 import { InstallationAuth, type IssuedToken } from "../emulator/Auth.js"
-import { ChangeFeed } from "../emulator/Changes.js"
+import { ChangeFeed, type EmulatorChange } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
 import { dashboardRouter } from "../emulator/Dashboard.js"
 import { inspectionRouter } from "../emulator/Inspection.js"
@@ -88,12 +89,9 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   const usesDemoSeed = options.installations === undefined && options.seedFile === undefined
   const installations = usesDemoSeed ? DEMO_SEED.installations : seedInstallations(options)
   const adminToken = options.adminToken ?? `mkit_admin_${randomBytes(16).toString("hex")}`
-  if (!/^[\x21-\x7e]+$/.test(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
+  if (!isSendableToken(adminToken)) throw new Error("adminToken must be non-empty visible ASCII")
 
-  const auth = new InstallationAuth(
-    installations,
-    options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }
-  )
+  const auth = new InstallationAuth(installations, { tokenTtlMs: options.tokenTtlMs })
   const requests = new RequestLog(options.requestLogLimit)
   const state = new EmulatorState(
     installations.map((installation) => installation.id),
@@ -103,7 +101,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   for (const entry of opened?.entries ?? []) state.apply(entry)
   const journal = opened?.journal
 
-  const changes = new ChangeFeed()
+  const changes = new ChangeFeed<EmulatorChange>()
   let sequence = state.sequence
   // Bumped by reset(): writes still in flight from before it are not applied afterwards.
   let epoch = 0
@@ -142,9 +140,11 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   let chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos)
   const setRateLimit = (next: RateLimitOptions | undefined) => {
     limiter = next === undefined ? undefined : new RateLimiter(next)
+    changes.publish({ type: "settings" })
   }
   const setChaos = (next: ChaosOptions | undefined) => {
     chaos = next === undefined ? undefined : new Chaos(next)
+    changes.publish({ type: "settings" })
   }
 
   const reset = async (): Promise<void> => {
@@ -167,7 +167,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     if (router === undefined) {
       router = express.Router()
       router.use("/_emulator/ui", dashboardRouter())
-      router.use("/_emulator", inspectionRouter(emulator, eventStream({ state, changes })))
+      router.use("/_emulator", inspectionRouter(emulator, eventStream(emulator, changes)))
       router.use(Middleware.requestId)
       router.use(
         "/v1",
@@ -178,8 +178,8 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
       router.use(
         marketplaceRouter({
           backend,
-          ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
-          ...(options.explain === undefined ? {} : { explain: options.explain })
+          bodyLimit: options.bodyLimit,
+          explain: options.explain
         })
       )
     }

@@ -61,32 +61,32 @@ export const createForwardBackend = (options: ForwardBackendOptions = {}): Marke
   const clientFor = (token: string): PromiseMarketplaceClient =>
     createMarketplaceClient({
       token,
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent })
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      userAgent: options.userAgent
     })
   const configured = options.token === undefined ? undefined : clientFor(options.token)
-  const client = (ctx: RequestContext): PromiseMarketplaceClient => {
-    if (configured !== undefined) return configured
-    if (ctx.token === undefined) {
-      throw missingBearer()
-    }
-    return clientFor(ctx.token)
+  // A caller's own token gets a client for its one request, made when the request is relayed.
+  const tokenOf = (ctx: RequestContext): string => {
+    if (ctx.token === undefined) throw missingBearer()
+    return ctx.token
   }
-  const relay = async (call: () => Promise<void>): Promise<void> => {
+  const relay = async (ctx: RequestContext, call: (client: PromiseMarketplaceClient) => Promise<void>) => {
     try {
-      await call()
+      await call(configured ?? clientFor(tokenOf(ctx)))
     } catch (error) {
       throw isMarketplaceError(error) ? toHttpError(error) : error
     }
   }
   return {
-    authorize: async (ctx) => {
-      client(ctx)
+    authorize: (ctx) => {
+      if (configured === undefined) tokenOf(ctx)
+      return undefined
     },
     updateInstallation: (ctx, id, body) =>
-      relay(() => client(ctx).updateInstallation(id, body, { signal: ctx.signal })),
-    createEvent: (ctx, id, event) => relay(() => client(ctx).createEvent(id, event, { signal: ctx.signal }))
+      relay(ctx, (client) => client.updateInstallation(id, body, { signal: ctx.signal })),
+    createEvent: (ctx, id, event) =>
+      relay(ctx, (client) => client.createEvent(id, event, { signal: ctx.signal }))
   }
 }

@@ -1,29 +1,27 @@
 import type { LogEntry } from "./State.js"
 
-/** Something that changed in a running emulator; the dashboard's event stream relays these. */
+/** Something that changed in a running emulator's state; the dashboard's event stream relays these. */
 export type EmulatorChange =
   | { readonly type: "write"; readonly entry: LogEntry }
+  | { readonly type: "settings" }
   | { readonly type: "reset" }
   | { readonly type: "closed" }
 
-/** A listener of {@link ChangeFeed}. */
-export type ChangeListener = (change: EmulatorChange) => void
-
 /**
- * Fan-out of emulator changes to its listeners (the open dashboard streams). Publishing is
- * synchronous and a throwing listener is dropped, so a broken stream never fails a write.
+ * Fan-out of changes to their listeners (the open dashboard streams). Publishing is synchronous and
+ * a throwing listener is dropped, so a broken stream never fails a write or a request.
  */
-export class ChangeFeed {
-  private readonly listeners = new Set<ChangeListener>()
+export class ChangeFeed<T> {
+  private readonly listeners = new Set<(change: T) => void>()
 
   /** Adds a listener; returns the function that removes it. */
-  subscribe(listener: ChangeListener): () => void {
+  subscribe(listener: (change: T) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
   /** Tells every listener. */
-  publish(change: EmulatorChange): void {
+  publish(change: T): void {
     for (const listener of this.listeners) {
       try {
         listener(change)
@@ -31,10 +29,5 @@ export class ChangeFeed {
         this.listeners.delete(listener)
       }
     }
-  }
-
-  /** How many listeners are subscribed. */
-  get size(): number {
-    return this.listeners.size
   }
 }

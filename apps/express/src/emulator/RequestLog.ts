@@ -1,4 +1,5 @@
 import { type Operation, routes, type ValidationIssue } from "@marketplace-kit/core"
+import { ChangeFeed } from "./Changes.js"
 
 /** One request the emulator answered on `/v1` (or dropped), as the inspection API lists it. Never holds a token. */
 export interface RequestRecord {
@@ -62,7 +63,7 @@ export const routeOf = (
 export class RequestLog {
   private records: Array<RequestRecord> = []
   private lastId = 0
-  private readonly listeners = new Set<(record: RequestRecord) => void>()
+  private readonly listeners = new ChangeFeed<RequestRecord>()
 
   constructor(private readonly limit = 10_000) {}
 
@@ -76,7 +77,7 @@ export class RequestLog {
     const stored = { id: ++this.lastId, ...record }
     this.records.push(stored)
     if (this.records.length > this.limit * 1.25) this.records = this.records.slice(-this.limit)
-    for (const listener of this.listeners) listener(stored)
+    this.listeners.publish(stored)
     return stored
   }
 
@@ -89,8 +90,7 @@ export class RequestLog {
 
   /** Calls `listener` with every request recorded from now on; returns the unsubscribe function. */
   subscribe(listener: (record: RequestRecord) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.listeners.subscribe(listener)
   }
 
   /** Forgets every request (ids keep increasing, so a reader's `since` stays meaningful). */

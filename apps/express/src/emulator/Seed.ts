@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs"
 import { IntegrationConfigurationId, validate } from "@marketplace-kit/core"
+import { isSendableToken } from "../Bearer.js"
 
 /** One installation the emulator knows, and the bearer token that may act on it. */
 export interface InstallationSeed {
@@ -22,8 +23,6 @@ export const DEMO_SEED: EmulatorSeed = {
   ]
 }
 
-// A token must be sendable as `Authorization: Bearer <token>`.
-const TOKEN = /^[\x21-\x7e]+$/
 // RFC 3339 date-time with a zone, which is what Date.parse reads the same everywhere.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i
 
@@ -42,7 +41,7 @@ export const checkInstallations = (
     >
     const checked = validate(IntegrationConfigurationId, id)
     if (!checked.success) throw new Error(`${at}.id: ${checked.issues[0]?.message}`)
-    if (typeof token !== "string" || !TOKEN.test(token)) {
+    if (typeof token !== "string" || !isSendableToken(token)) {
       throw new Error(`${at}.token: expected a non-empty string of visible ASCII characters`)
     }
     if (
