@@ -6,7 +6,7 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 }
 
 export default defineConfig({
-  entry: { mkit: "src/bin.ts", "help-pages": "src/HelpPages.ts" },
+  entry: { mkit: "src/bin.ts", "mkit-emulator": "src/EmulatorBin.ts", "help-pages": "src/HelpPages.ts" },
   format: ["esm"],
   outExtension: () => ({ js: ".mjs" }),
   platform: "node",

@@ -2,7 +2,7 @@ import { defineConfig } from "tsup"
 import { dashboardDefines } from "./ui/build.js"
 
 export default defineConfig({
-  entry: { index: "src/index.ts", server: "src/server.ts" },
+  entry: { index: "src/index.ts" },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts" } },
   clean: true,

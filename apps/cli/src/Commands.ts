@@ -131,7 +131,8 @@ const serve = command({
   summary: "Run the Vercel emulator (same routes, in memory) until Ctrl-C",
   description:
     "Serves PATCH /v1/installations/{id} and POST /v1/installations/{id}/events with Vercel's auth rules and " +
-    "error bodies, plus an inspection API under /_emulator. Point mkit (or @vercel/sdk) at it with --base-url.",
+    "error bodies, plus an inspection API under /_emulator. Point mkit (or @vercel/sdk) at it with --base-url. " +
+    "mkit-emulator [flags] is the same as mkit serve [flags]. Exits 130 on Ctrl-C, 143 on SIGTERM, after closing.",
   options: serveOptions,
   load: () => import("./commands/ServeCommand.js"),
   examples: [
@@ -139,6 +140,10 @@ const serve = command({
     [
       "mkit serve --port 0 --rate-limit 5/s,burst=10 --chaos seed=1,error=0.2,drop=0.05",
       "A flaky, rate-limited API"
+    ],
+    [
+      "mkit serve --data emu.jsonl --token-ttl 1h --verbose",
+      "Persistent, tokens expire after an hour, requests logged"
     ]
   ]
 })

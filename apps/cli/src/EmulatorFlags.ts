@@ -12,7 +12,7 @@ const pairs = (text: string) =>
     .map((part) => part.trim())
     .filter((part) => part !== "")
 
-/** Parses `--rate-limit`: `10/s`, `10` or `10/s,burst=20`. */
+/** Parses `--rate-limit`: `10/s`, `10`, `10/s,burst=20`, `10/s,retry-after=off` (in any combination). */
 export const parseRateLimit = (text: string): Either.Either<RateLimit, string> => {
   const [rate, ...rest] = pairs(text)
   const match = /^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(rate ?? "")
@@ -20,16 +20,18 @@ export const parseRateLimit = (text: string): Either.Either<RateLimit, string> =
     return Either.left(`--rate-limit: expected a rate such as 10/s, received ${JSON.stringify(text)}`)
   }
   let burst: number | undefined
+  let retryAfter: boolean | undefined
   for (const option of rest) {
     const [key, value = ""] = option.split("=")
-    if (key !== "burst" || !/^\d+$/.test(value) || Number(value) < 1) {
+    if (key === "retry-after" && (value === "on" || value === "off")) retryAfter = value === "on"
+    else if (key === "burst" && /^\d+$/.test(value) && Number(value) >= 1) burst = Number(value)
+    else {
       return Either.left(
-        `--rate-limit: expected burst=<whole number ≥ 1>, received ${JSON.stringify(option)}`
+        `--rate-limit: expected burst=<whole number ≥ 1> or retry-after=on|off, received ${JSON.stringify(option)}`
       )
     }
-    burst = Number(value)
   }
-  return Either.right({ requestsPerSecond: Number(match[1]), burst })
+  return Either.right({ requestsPerSecond: Number(match[1]), burst, retryAfter })
 }
 
 const RATES = { error: "errorRate", drop: "dropRate", stall: "stallRate" } as const

@@ -9,11 +9,19 @@ import { make as makeConsole } from "./TerminalConsole.js"
 const secrets = (argv: ReadonlyArray<string>): Array<string> => {
   const found = [process.env.VERCEL_TOKEN ?? ""]
   argv.forEach((arg, index) => {
-    if (arg === "--token") found.push(argv[index + 1] ?? "")
-    else if (arg.startsWith("--token=")) found.push(arg.slice("--token=".length))
+    for (const flag of ["--token", "--admin-token"]) {
+      if (arg === flag) found.push(argv[index + 1] ?? "")
+      else if (arg.startsWith(`${flag}=`)) found.push(arg.slice(flag.length + 1))
+    }
   })
   return found
 }
+
+// Interrupted by a signal: exit as a shell reports it (128 + signal number), once everything closed.
+let signalExit = 130
+process.once("SIGTERM", () => {
+  signalExit = 143
+})
 
 run(process.argv).pipe(
   Effect.withConsole(makeConsole(secrets(process.argv))),
@@ -23,6 +31,8 @@ run(process.argv).pipe(
     disablePrettyLogger: true,
     // Exit explicitly: an idle keep-alive socket must not hold a finished command open.
     teardown: (exit) =>
-      process.exit(Exit.isSuccess(exit) ? Number(exit.value) : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+      process.exit(
+        Exit.isSuccess(exit) ? Number(exit.value) : Cause.isInterruptedOnly(exit.cause) ? signalExit : 1
+      )
   })
 )

@@ -15,9 +15,10 @@ export const dashboardLink = (server: EmulatorServer): string =>
  */
 export const emulatorBanner = (
   server: EmulatorServer,
-  options: { readonly adminTokenGiven: boolean; readonly dataFile?: string | undefined }
+  options: { readonly adminTokenGiven: boolean }
 ): Array<string> => {
   const { emulator } = server
+  const { dataFile } = emulator
   const installations = emulator.usesDemoSeed
     ? [
         "demo installations (built-in seed; pass --seed <file> for your own):",
@@ -33,8 +34,13 @@ export const emulatorBanner = (
     options.adminTokenGiven
       ? `dashboard: ${server.url}/_emulator/ui (sign in with your admin token)`
       : `dashboard: ${dashboardLink(server)}`,
-    ...(options.dataFile === undefined
+    ...(dataFile === undefined
       ? []
-      : [`data file: ${options.dataFile} (${emulator.state.sequence} writes replayed)`])
+      : [
+          `data file: ${dataFile.path} (${dataFile.replayed} ${dataFile.replayed === 1 ? "write" : "writes"} replayed)`,
+          ...(dataFile.cut === undefined
+            ? []
+            : [`data file: cut ${dataFile.cut.bytes} bytes at its end: ${dataFile.cut.reason}`])
+        ])
   ]
 }

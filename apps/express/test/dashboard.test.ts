@@ -57,13 +57,20 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
         cost: "$20/month",
         description: "For growing teams",
         highlightedDetails: [{ label: "Storage", value: "100 GB" }],
-        details: [{ label: "Seats", value: "10" }]
+        details: [{ label: "Seats", value: "10" }],
+        paymentMethodRequired: true,
+        effectiveDate: "2026-12-01T00:00:00Z",
+        region: "iad1"
       }
     })
     const card = page.getByTestId("plan-card")
-    await expect.poll(() => card.locator(".plan-name").textContent(), { timeout: 2000 }).toBe("Pro")
+    // Within a second of the write.
+    await expect.poll(() => card.locator(".plan-name").textContent(), { timeout: 1000 }).toBe("Pro")
     expect(await card.locator(".plan-cost").textContent()).toBe("$20/month")
     expect(await card.locator(".highlights").textContent()).toContain("100 GB")
+    const meta = await card.locator(".meta .row").allTextContents()
+    expect(meta).toEqual(expect.arrayContaining(["Payment methodRequired", "regioniad1"]))
+    expect(await card.locator(".meta time").getAttribute("datetime")).toBe("2026-12-01T00:00:00Z")
     // Live: the same document, never reloaded.
     expect(await page.evaluate("performance.getEntriesByType('navigation').length")).toBe(1)
     // The admin token left the address bar and never went into a URL.
@@ -345,5 +352,37 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
     await page.getByRole("form", { name: /Chaos/ }).getByRole("button", { name: "Turn off" }).click()
     await expect.poll(() => page.getByTestId("chaos-current").textContent(), { timeout: 2000 }).toBe("off")
     expect(server.emulator.chaos).toBeUndefined()
+  })
+
+  it("reconnects by itself when the emulator restarts, and shows the new emulator's state", async () => {
+    const { port } = server
+    await server.close()
+    const connection = page.getByTestId("connection")
+    await expect.poll(() => connection.textContent(), { timeout: 5000 }).toBe("Reconnecting…")
+    server = await startEmulatorServer({ port, adminToken: ADMIN, installations: [{ id: ID, token: TOKEN }] })
+    await expect.poll(() => connection.textContent(), { timeout: 10_000 }).toBe("Live")
+    await client().updateInstallation(ID, { billingPlan: { id: "pro", type: "subscription", name: "After" } })
+    await expect
+      .poll(() => page.getByTestId("plan-card").locator(".plan-name").textContent(), { timeout: 2000 })
+      .toBe("After")
+    expect(await page.getByTestId("installations").locator("li").count()).toBe(1)
+  })
+
+  it("asks for the admin token without a link's fragment, and keeps it only in session storage", async () => {
+    page = await context.newPage()
+    await page.goto(`${server.url}/_emulator/ui`)
+    const input = page.getByLabel("Admin token")
+    await input.fill("not-the-admin-token")
+    await page.getByRole("button", { name: "Open the dashboard" }).click()
+    await page.getByText("The emulator refused that admin token.").waitFor({ timeout: 2000 })
+    await input.fill(ADMIN)
+    await page.getByRole("button", { name: "Open the dashboard" }).click()
+    await page.getByTestId("connection").getByText("Live").waitFor({ timeout: 2000 })
+    expect(await page.evaluate("sessionStorage.getItem('mkit.adminToken')")).toBe(ADMIN)
+    expect(await page.evaluate("localStorage.length")).toBe(0)
+    expect(page.url()).toBe(`${server.url}/_emulator/ui`)
+    // A reload in the same tab stays signed in.
+    await page.reload()
+    await page.getByTestId("connection").getByText("Live").waitFor({ timeout: 2000 })
   })
 })

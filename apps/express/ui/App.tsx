@@ -58,15 +58,17 @@ const SignIn = ({ refused, signIn }: { refused: boolean; signIn(token: string): 
 
 /** The dashboard: installations, what the chosen one's customer sees, the timeline, the request log, controls. */
 export const App = ({ initialToken }: { initialToken: string | undefined }) => {
-  const [token, setToken] = useState(initialToken)
+  // A new object per sign-in, so typing the same token again after a refusal connects again.
+  const [session, setSession] = useState(initialToken === undefined ? undefined : { token: initialToken })
+  const token = session?.token
   const [model, setModel] = useState<Model>(empty)
   const [connection, setConnection] = useState<Connection>("connecting")
   const [chosen, setChosen] = useState<string | undefined>(undefined)
   const [notice, setNotice] = useState("")
 
   useEffect(() => {
-    if (token === undefined) return
-    return follow(new URL("stream", apiBase()).href, token, {
+    if (session === undefined) return
+    return follow(new URL("stream", apiBase()).href, session.token, {
       connection: (state) => {
         if (state === "unauthorized") forgetToken()
         setConnection(state)
@@ -80,7 +82,7 @@ export const App = ({ initialToken }: { initialToken: string | undefined }) => {
           setModel((current) => applySettings(current, JSON.parse(data) as Settings))
       }
     })
-  }, [token])
+  }, [session])
 
   if (token === undefined || connection === "unauthorized") {
     return (
@@ -89,7 +91,7 @@ export const App = ({ initialToken }: { initialToken: string | undefined }) => {
         signIn={(typed) => {
           saveToken(typed)
           setConnection("connecting")
-          setToken(typed)
+          setSession({ token: typed })
         }}
       />
     )

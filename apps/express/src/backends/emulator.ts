@@ -7,13 +7,14 @@ import { ChangeFeed, type EmulatorChange } from "../emulator/Changes.js"
 import { Chaos, type ChaosOptions } from "../emulator/Chaos.js"
 import { dashboardRouter } from "../emulator/Dashboard.js"
 import { inspectionRouter } from "../emulator/Inspection.js"
-import { Journal } from "../emulator/Journal.js"
+import { Journal, type PendingEntry } from "../emulator/Journal.js"
 import * as Middleware from "../emulator/Middleware.js"
 import { RateLimiter, type RateLimitOptions } from "../emulator/RateLimiter.js"
 import { RequestLog } from "../emulator/RequestLog.js"
 import { checkInstallations, DEMO_SEED, type InstallationSeed, loadSeedFile } from "../emulator/Seed.js"
 import { EmulatorState, type EmulatorStateView, type LogEntry } from "../emulator/State.js"
 import { eventStream } from "../emulator/Stream.js"
+import { HttpError } from "../HttpError.js"
 import { marketplaceRouter } from "../router.js"
 
 /** Options of {@link createEmulator}. With neither `installations` nor `seedFile`, {@link DEMO_SEED} is used. */
@@ -52,6 +53,15 @@ export interface Emulator {
   readonly installations: ReadonlyArray<InstallationSeed>
   /** Whether the built-in {@link DEMO_SEED} is in use. */
   readonly usesDemoSeed: boolean
+  /**
+   * The data file, when there is one: its path, how many entries were replayed on start, and what a
+   * torn last entry that was cut off measured (`cut`, absent when nothing was cut).
+   */
+  readonly dataFile?: {
+    readonly path: string
+    readonly replayed: number
+    readonly cut?: { readonly bytes: number; readonly reason: string }
+  }
   /** Bearer token of the `/_emulator` inspection API. */
   readonly adminToken: string
   /** Every request answered on `/v1` (tokens never recorded), with live listeners. */
@@ -102,18 +112,34 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
   const journal = opened?.journal
 
   const changes = new ChangeFeed<EmulatorChange>()
+  // Without a data file the sequence is counted here; with one, the file numbers what it stores.
   let sequence = state.sequence
   // Bumped by reset(): writes still in flight from before it are not applied afterwards.
   let epoch = 0
-  const commit = async (write: LogEntry): Promise<void> => {
+  const store = async (write: PendingEntry): Promise<LogEntry> => {
+    if (journal === undefined) return { ...write, sequence: ++sequence } as LogEntry
+    try {
+      return await journal.append(write)
+    } catch (error) {
+      // Nothing was stored (the file is cut back to its last complete entry): the caller may retry.
+      const reason = (error as NodeJS.ErrnoException).code ?? "closed"
+      throw HttpError.of(
+        503,
+        `The emulator could not store the write in its data file (${reason}); retry later`,
+        {
+          headers: { "Retry-After": "1" }
+        }
+      )
+    }
+  }
+  const commit = async (write: PendingEntry): Promise<void> => {
     const started = epoch
-    if (journal !== undefined) await journal.append(write)
+    const stored = await store(write)
     if (epoch !== started) return
-    state.apply(write)
-    changes.publish({ type: "write", entry: write })
+    state.apply(stored)
+    changes.publish({ type: "write", entry: stored })
   }
   const entry = (ctx: RequestContext, installationId: string) => ({
-    sequence: ++sequence,
     at: new Date().toISOString(),
     requestId: ctx.requestId,
     installationId
@@ -153,8 +179,9 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     state.reset()
     auth.reset()
     requests.clear()
-    setRateLimit(limiter?.options)
-    setChaos(chaos?.options)
+    // Fresh buckets and a restarted PRNG, same settings (the snapshot below tells the dashboards).
+    limiter = limiter && new RateLimiter(limiter.options)
+    chaos = chaos && new Chaos(chaos.options)
     await journal?.truncate()
     changes.publish({ type: "reset" })
   }
@@ -191,6 +218,15 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
     state,
     installations,
     usesDemoSeed,
+    ...(options.dataFile === undefined || opened === undefined
+      ? {}
+      : {
+          dataFile: {
+            path: options.dataFile,
+            replayed: opened.entries.length,
+            ...(opened.cut === undefined ? {} : { cut: opened.cut })
+          }
+        }),
     adminToken,
     requests,
     issueToken,

@@ -2,18 +2,35 @@ import * as fs from "node:fs"
 import { dirname } from "node:path"
 import { promisify } from "node:util"
 import { MarketplaceEvent, UpdateInstallationBody, validate } from "@marketplace-kit/core"
+import { DataFileLock } from "./DataFileLock.js"
 import type { LogEntry } from "./State.js"
 
-const writeAll = promisify(fs.writeFile)
-const datasync = promisify(fs.fdatasync)
-const ftruncate = promisify(fs.ftruncate)
+/** A log entry before the data file gives it its sequence number. */
+export type PendingEntry = LogEntry extends infer E
+  ? E extends LogEntry
+    ? Omit<E, "sequence">
+    : never
+  : never
+
+/** The file operations the journal needs; tests swap in failing ones where no small disk can be mounted. */
+export interface JournalIo {
+  write(fd: number, data: string): Promise<void>
+  datasync(fd: number): Promise<void>
+  truncate(fd: number, size: number): Promise<void>
+}
+
+const nodeIo: JournalIo = {
+  write: promisify(fs.writeFile),
+  datasync: promisify(fs.fdatasync),
+  truncate: promisify(fs.ftruncate)
+}
 const closeFd = promisify(fs.close)
 
 type Op =
   | {
       readonly kind: "append"
-      readonly data: string
-      readonly resolve: () => void
+      readonly entry: PendingEntry
+      readonly resolve: (entry: LogEntry) => void
       readonly reject: (e: unknown) => void
     }
   | { readonly kind: "truncate"; readonly resolve: () => void; readonly reject: (e: unknown) => void }
@@ -21,13 +38,7 @@ type Op =
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
 
 // Re-validates a stored line with core's schemas, so a hand-edited file cannot inject what the API refuses.
-const parseEntry = (line: string): LogEntry | string => {
-  let value: unknown
-  try {
-    value = JSON.parse(line)
-  } catch {
-    return "not JSON"
-  }
+const parseEntry = (value: unknown): LogEntry | string => {
   if (!isRecord(value)) return "not an object"
   const { sequence, at, requestId, installationId, operation } = value
   if (typeof sequence !== "number" || !Number.isSafeInteger(sequence) || sequence < 1) return "bad sequence"
@@ -46,6 +57,14 @@ const parseEntry = (line: string): LogEntry | string => {
   return "unknown operation"
 }
 
+const json = (line: string): { readonly value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(line) }
+  } catch {
+    return undefined
+  }
+}
+
 // A new file's directory entry must be durable too, or a crash can lose the whole file.
 const syncDirectory = (path: string): void => {
   try {
@@ -60,49 +79,116 @@ const syncDirectory = (path: string): void => {
   }
 }
 
+/** What opening a data file found. */
+export interface OpenedJournal {
+  readonly journal: Journal
+  readonly entries: ReadonlyArray<LogEntry>
+  /** Set when a torn last entry (a crash mid-write, never acknowledged) was cut off. */
+  readonly cut?: { readonly bytes: number; readonly reason: string }
+}
+
+/** Reads and checks a data file without changing it; throws naming the path and line. */
+const readEntries = (path: string, buffer: Buffer) => {
+  const entries: Array<LogEntry> = []
+  const lines = buffer.toString("utf8").split("\n")
+  const last = lines.length - 1
+  let keptBytes = 0
+  let cut: { bytes: number; reason: string } | undefined
+  for (const [index, line] of lines.entries()) {
+    const bytes = Buffer.byteLength(line) + (index < last ? 1 : 0)
+    if (line.trim() === "") {
+      keptBytes += bytes
+      continue
+    }
+    const parsed = json(line)
+    // Only the final line can be torn by a crash: it was never acknowledged, so it is cut.
+    if (parsed === undefined && index === last) {
+      cut = {
+        bytes,
+        reason: "the last entry is incomplete (a write torn by a crash; it was never acknowledged)"
+      }
+      break
+    }
+    const entry = parsed === undefined ? "not JSON" : parseEntry(parsed.value)
+    if (typeof entry === "string") throw new Error(`data file ${path}, line ${index + 1}: ${entry}`)
+    const previous = entries.at(-1)
+    if (previous !== undefined && entry.sequence <= previous.sequence) {
+      throw new Error(`data file ${path}, line ${index + 1}: sequence ${entry.sequence} is not increasing`)
+    }
+    entries.push(entry)
+    keptBytes += bytes
+  }
+  return { entries, keptBytes, cut }
+}
+
 /**
- * The emulator's append-only data file: one JSON log entry per line. Every append is written and
- * `fdatasync`ed before it resolves, so an acknowledged write survives `kill -9` (and power loss);
- * appends that arrive while a sync is running are written together in the next one (group commit).
+ * The emulator's append-only data file: one JSON log entry per line, owned by one process at a time
+ * (see {@link DataFileLock}). Every append is written and `fdatasync`ed before it resolves, so an
+ * acknowledged write survives `kill -9` (and power loss); appends that arrive while a sync is running
+ * are written together in the next one (group commit). The file gives each entry its sequence number
+ * when it is written, so a failed write leaves no gap and no fragment: the file is cut back to its
+ * last complete entry before anything else is written.
  */
 export class Journal {
   private readonly queue: Array<Op> = []
   private draining: Promise<void> | undefined
   private closed = false
+  // Bytes of complete, synced entries; after a failed write the file is cut back to this.
+  private durableBytes: number
+  private dirty = false
 
-  private constructor(private readonly fd: number) {}
-
-  /**
-   * Opens (or creates) a data file and returns its entries. A torn last line (a crash mid-write, never
-   * acknowledged) is cut off; any other bad line is an error naming it.
-   */
-  static open(path: string): { readonly journal: Journal; readonly entries: ReadonlyArray<LogEntry> } {
-    const existed = fs.existsSync(path)
-    const buffer = existed ? fs.readFileSync(path) : Buffer.alloc(0)
-    const end = buffer.lastIndexOf(0x0a) + 1
-    if (end < buffer.length) fs.truncateSync(path, end)
-    const entries: Array<LogEntry> = []
-    const lines = buffer.subarray(0, end).toString("utf8").split("\n")
-    lines.forEach((line, index) => {
-      if (line.trim() === "") return
-      const entry = parseEntry(line)
-      if (typeof entry === "string") throw new Error(`data file ${path}, line ${index + 1}: ${entry}`)
-      const previous = entries.at(-1)
-      if (previous !== undefined && entry.sequence <= previous.sequence) {
-        throw new Error(`data file ${path}, line ${index + 1}: sequence ${entry.sequence} is not increasing`)
-      }
-      entries.push(entry)
-    })
-    const fd = fs.openSync(path, "a")
-    if (!existed) syncDirectory(path)
-    return { journal: new Journal(fd), entries }
+  private constructor(
+    private readonly fd: number,
+    private readonly lock: DataFileLock,
+    private lastSequence: number,
+    size: number,
+    private readonly io: JournalIo
+  ) {
+    this.durableBytes = size
   }
 
-  /** Appends one entry; resolves once it is on disk. */
-  append(entry: LogEntry): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.enqueue({ kind: "append", data: `${JSON.stringify(entry)}\n`, resolve, reject })
-    )
+  /**
+   * Locks and opens (or creates) a data file and returns its entries. A torn last entry is cut off;
+   * a complete last entry without its newline is kept. A file that is refused (another process holds
+   * it, a bad line, not a regular file) is never modified, and the error names its path.
+   */
+  static open(path: string, io: JournalIo = nodeIo): OpenedJournal {
+    const existing = fs.statSync(path, { throwIfNoEntry: false })
+    if (existing !== undefined && !existing.isFile()) {
+      throw new Error(
+        `data file ${path}: not a regular file (a FIFO, device or directory cannot hold the log)`
+      )
+    }
+    const lock = DataFileLock.acquire(path)
+    try {
+      const buffer = existing === undefined ? Buffer.alloc(0) : fs.readFileSync(path)
+      const { entries, keptBytes, cut } = readEntries(path, buffer)
+      const fd = fs.openSync(path, "a")
+      try {
+        if (cut !== undefined) fs.ftruncateSync(fd, keptBytes)
+        // A complete last entry missing its newline gets one, so the next append starts a line.
+        let size = keptBytes
+        if (size > 0 && buffer[size - 1] !== 0x0a) {
+          fs.writeSync(fd, "\n")
+          size += 1
+        }
+        if (cut !== undefined || size !== buffer.length) fs.fdatasyncSync(fd)
+        if (existing === undefined) syncDirectory(path)
+        const journal = new Journal(fd, lock, entries.at(-1)?.sequence ?? 0, size, io)
+        return { journal, entries, ...(cut === undefined ? {} : { cut }) }
+      } catch (error) {
+        fs.closeSync(fd)
+        throw error
+      }
+    } catch (error) {
+      lock.release()
+      throw error
+    }
+  }
+
+  /** Appends one entry, giving it the next sequence number; resolves with it once it is on disk. */
+  append(entry: PendingEntry): Promise<LogEntry> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: "append", entry, resolve, reject }))
   }
 
   /** Empties the file (after every earlier append); resolves once that is on disk. */
@@ -110,12 +196,13 @@ export class Journal {
     return new Promise((resolve, reject) => this.enqueue({ kind: "truncate", resolve, reject }))
   }
 
-  /** Waits for pending writes, then closes the file. */
+  /** Waits for pending writes, then closes the file and releases its lock. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await this.draining
     await closeFd(this.fd)
+    this.lock.release()
   }
 
   private enqueue(op: Op): void {
@@ -135,12 +222,46 @@ export class Journal {
       if (head.kind === "append") while (this.queue[count]?.kind === "append") count++
       const batch = this.queue.splice(0, count)
       try {
-        if (head.kind === "truncate") await ftruncate(this.fd, 0)
-        else await writeAll(this.fd, batch.map((op) => (op.kind === "append" ? op.data : "")).join(""))
-        await datasync(this.fd)
-        for (const op of batch) op.resolve()
+        // A failed write may have left a fragment: cut it off before writing anything after it.
+        if (this.dirty) {
+          await this.io.truncate(this.fd, this.durableBytes)
+          this.dirty = false
+        }
+        if (head.kind === "truncate") {
+          await this.io.truncate(this.fd, 0)
+          await this.io.datasync(this.fd)
+          this.durableBytes = 0
+          this.lastSequence = 0
+          head.resolve()
+          continue
+        }
+        const entries = batch.map(
+          (op, index) =>
+            ({
+              ...(op as Extract<Op, { kind: "append" }>).entry,
+              sequence: this.lastSequence + index + 1
+            }) as LogEntry
+        )
+        const data = entries.map((entry) => `${JSON.stringify(entry)}\n`).join("")
+        this.dirty = true
+        await this.io.write(this.fd, data)
+        await this.io.datasync(this.fd)
+        this.dirty = false
+        this.durableBytes += Buffer.byteLength(data)
+        this.lastSequence += entries.length
+        batch.forEach((op, index) => {
+          if (op.kind === "append") op.resolve(entries[index]!)
+        })
       } catch (error) {
         for (const op of batch) op.reject(error)
+        // Cut the fragment now if the disk lets us (so a crash cannot replay a refused write);
+        // otherwise the next operation tries again first.
+        if (this.dirty) {
+          try {
+            await this.io.truncate(this.fd, this.durableBytes)
+            this.dirty = false
+          } catch {}
+        }
       }
     }
     this.draining = undefined
