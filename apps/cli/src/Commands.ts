@@ -103,18 +103,24 @@ const send = command({
 const bulk = command({
   name: "bulk",
   usage: "<file|-> [flags]",
-  summary: "Run NDJSON operations with bounded concurrency, keeping the failures",
+  summary: "Run NDJSON operations with bounded concurrency, resumable, keeping the failures",
   description:
     'One operation per line: {"op":"update","id":"icfg_…","body":{…}} or {"op":"event","id":"icfg_…","event":{…}}. ' +
-    "Each line is validated and sent on its own (with retries); a bad or failed line is reported with its line " +
-    "number and never stops the others. Shows a progress bar on a terminal and a status line every few seconds " +
-    "otherwise, then a summary. Exits non-zero if any line failed: with that failure's code when all failed the " +
-    "same way, else 1.",
+    "Lines stream in (memory stays small whatever the file size; a UTF-8 BOM is skipped, LF, CRLF and CR end " +
+    "lines), each is validated and stored in a state file (--state, default <file>.mkit-state), then sent on its " +
+    "own with retries; lines are independent and go in parallel (--concurrency, at most 256). A bad or failed line " +
+    "is reported with its line number and never stops the others. Re-running the same command resumes: delivered " +
+    "lines are skipped, lines in flight at an interruption are sent again, failed lines are reported; the state " +
+    "file is removed once every line succeeded. Ctrl-C (SIGINT), SIGTERM or SIGHUP stop claiming lines, let those " +
+    "in flight finish (at most one --timeout), write --failed and the summary, and exit 130, 143 or 129; a second " +
+    "Ctrl-C exits at once. Otherwise exits non-zero if any line failed: with that failure's code when all failed " +
+    "the same way, else 1.",
   options: withGlobal(bulkOptions),
   load: () => import("./commands/BulkCommand.js"),
   examples: [
     ["mkit bulk ops.ndjson --concurrency 8 --failed failed.ndjson", "Run a file, keep what failed"],
     ["mkit bulk failed.ndjson --failed failed-again.ndjson", "Re-run the failures as they are"],
+    ["cat ops.ndjson | mkit bulk - --state ops.state", "Read stdin, keeping progress in ops.state"],
     ["cat ops.ndjson | mkit bulk - --dry-run --json", "Validate and plan every line, send nothing"]
   ]
 })
@@ -125,7 +131,8 @@ const serve = command({
   summary: "Run the Vercel emulator (same routes, in memory) until Ctrl-C",
   description:
     "Serves PATCH /v1/installations/{id} and POST /v1/installations/{id}/events with Vercel's auth rules and " +
-    "error bodies, plus an inspection API under /_emulator. Point mkit (or @vercel/sdk) at it with --base-url.",
+    "error bodies, plus an inspection API under /_emulator. Point mkit (or @vercel/sdk) at it with --base-url. " +
+    "mkit-emulator [flags] is the same as mkit serve [flags]. Exits 130 on Ctrl-C, 143 on SIGTERM, after closing.",
   options: serveOptions,
   load: () => import("./commands/ServeCommand.js"),
   examples: [
@@ -133,6 +140,10 @@ const serve = command({
     [
       "mkit serve --port 0 --rate-limit 5/s,burst=10 --chaos seed=1,error=0.2,drop=0.05",
       "A flaky, rate-limited API"
+    ],
+    [
+      "mkit serve --data emu.jsonl --token-ttl 1h --verbose",
+      "Persistent, tokens expire after an hour, requests logged"
     ]
   ]
 })

@@ -3,6 +3,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import express from "express"
 import { createEmulator, type Emulator, type EmulatorOptions } from "./backends/emulator.js"
+import { shapeParserErrors } from "./ParserErrors.js"
 
 /** Options of {@link startEmulatorServer}. */
 export interface EmulatorServerOptions extends EmulatorOptions {
@@ -41,7 +42,7 @@ export const startEmulatorServer = async (options: EmulatorServerOptions = {}): 
     })
   }
   app.use(emulator.router())
-  const server = createServer(app)
+  const server = shapeParserErrors(createServer(app))
   server.listen(port, host)
   try {
     await once(server, "listening")
