@@ -2,14 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import request from "supertest"
-import { afterEach, describe, expect, it } from "vitest"
-import { createEmulator, DEMO_SEED, type EmulatorServer, startEmulatorServer } from "../src/index.js"
+import { describe, expect, it } from "vitest"
+import { createEmulator, DEMO_SEED } from "../src/index.js"
+import { A, ADMIN, B, bearer, emulatorStarter, INVALID_TOKEN, MISSING_TOKEN } from "./support/Emulators.js"
 import { vercelErrorOf } from "./support/listen.js"
 
-const A = { id: "icfg_alpha", token: "tok_alpha" }
-const B = { id: "icfg_beta", token: "tok_beta" }
-const ADMIN = "admin_secret"
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 const plan = {
   id: "plan_pro",
   type: "subscription",
@@ -18,17 +15,7 @@ const plan = {
   details: [{ label: "Seats", value: "5" }]
 }
 
-let servers: Array<EmulatorServer> = []
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()))
-  servers = []
-})
-
-const start = async (options: Parameters<typeof startEmulatorServer>[0] = {}) => {
-  const server = await startEmulatorServer({ installations: [A, B], adminToken: ADMIN, ...options })
-  servers.push(server)
-  return server
-}
+const start = emulatorStarter()
 
 describe("emulator: auth like Vercel", () => {
   it("403 missingToken without a usable bearer, 403 for a token that is not the installation's, 404 for an unknown one", async () => {
@@ -40,14 +27,8 @@ describe("emulator: auth like Vercel", () => {
         .post(`/v1/installations/${id}/events`)
         .set(headers)
         .send({ event: { type: "installation.updated" } })
-    const missing = {
-      error: {
-        code: "forbidden",
-        message: "The request is missing an authentication token",
-        missingToken: true
-      }
-    }
-    const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
+    const missing = MISSING_TOKEN
+    const invalid = INVALID_TOKEN
     for (const call of [patch, event]) {
       for (const headers of [
         {} as Record<string, string>,
@@ -238,8 +219,7 @@ describe("emulator: inspection API", () => {
 
 describe("emulator: seeds", () => {
   it("uses the demo seed when given none", async () => {
-    const server = await startEmulatorServer()
-    servers.push(server)
+    const server = await start({ installations: undefined, adminToken: undefined })
     expect(server.emulator.usesDemoSeed).toBe(true)
     expect(server.emulator.installations).toEqual(DEMO_SEED.installations)
     expect(server.emulator.adminToken).toMatch(/^mkit_admin_[0-9a-f]{32}$/)

@@ -1,24 +1,11 @@
 import request from "supertest"
-import { afterEach, describe, expect, it } from "vitest"
-import { type EmulatorServer, type RequestRecord, startEmulatorServer } from "../src/index.js"
+import { describe, expect, it } from "vitest"
+import type { RequestRecord } from "../src/index.js"
+import { A, ADMIN, B, bearer, emulatorStarter } from "./support/Emulators.js"
 
-const A = { id: "icfg_alpha", token: "tok_alpha" }
-const B = { id: "icfg_beta", token: "tok_beta" }
-const ADMIN = "admin_secret"
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 const admin = bearer(ADMIN)
 
-let servers: Array<EmulatorServer> = []
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()))
-  servers = []
-})
-
-const start = async (options: Parameters<typeof startEmulatorServer>[0] = {}) => {
-  const server = await startEmulatorServer({ installations: [A, B], adminToken: ADMIN, ...options })
-  servers.push(server)
-  return server
-}
+const start = emulatorStarter()
 
 describe("inspection API: the request log", () => {
   it("records every request with its status, and a rejected body's issues (which the answer leaves out)", async () => {

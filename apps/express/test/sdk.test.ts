@@ -2,6 +2,7 @@ import { Vercel } from "@vercel/sdk"
 import { VercelError } from "@vercel/sdk/models/vercelerror.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type EmulatorServer, startEmulatorServer } from "../src/index.js"
+import { INVALID_TOKEN, MISSING_TOKEN } from "./support/Emulators.js"
 
 // The official SDK is the reference client: whatever it sends, the emulator must accept,
 // and its failures must reach the SDK as the statuses Vercel documents.
@@ -177,14 +178,8 @@ describe("@vercel/sdk against the emulator", () => {
 
   it("sees 403 missingToken without a token, invalidToken for an unknown token, 403 with another installation's, 404 for an unknown installation", async () => {
     const event = { event: { type: "installation.updated" as const } }
-    const missing = {
-      error: {
-        code: "forbidden",
-        message: "The request is missing an authentication token",
-        missingToken: true
-      }
-    }
-    const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
+    const missing = MISSING_TOKEN
+    const invalid = INVALID_TOKEN
     expect(
       await bodyOf(
         sdk().marketplace.updateInstallation({ integrationConfigurationId: A.id, requestBody: {} })
@@ -236,7 +231,7 @@ describe("@vercel/sdk against the emulator", () => {
     })
     try {
       const client = (token: string) => new Vercel({ bearerToken: token, serverURL: expiring.url })
-      const invalid = { error: { code: "forbidden", message: "Not authorized", invalidToken: true } }
+      const invalid = INVALID_TOKEN
       expect(
         await bodyOf(
           client("tok_sdk_expired").marketplace.updateInstallation({

@@ -83,7 +83,7 @@ export const inspectionRouter = (
     const grace = isRecord(body) ? body.graceSeconds : undefined
     if (!isRecord(body) || (grace !== undefined && (typeof grace !== "number" || !(grace >= 0))))
       throw HttpError.of(400, "graceSeconds: expected a number of seconds ≥ 0")
-    const issued = emulator.issueToken(req.params.id, grace === undefined ? {} : { graceSeconds: grace })
+    const issued = emulator.issueToken(req.params.id, { graceSeconds: grace as number | undefined })
     if (issued === undefined)
       throw HttpError.of(404, `Installation ${JSON.stringify(req.params.id)} not found`)
     res.status(201).json(issued)
