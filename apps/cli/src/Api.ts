@@ -51,14 +51,14 @@ export const settings = (global: GlobalFlags): Effect.Effect<Settings, UsageErro
       retries === 0
         ? false
         : {
-            ...(retries === undefined ? {} : { maxAttempts: retries + 1 }),
-            ...(baseDelay === undefined ? {} : { baseDelay })
+            maxAttempts: retries === undefined ? undefined : retries + 1,
+            baseDelay
           }
     return {
       userAgent: `mkit/${version}`,
       retry,
-      ...(Option.isSome(global.baseUrl) ? { baseUrl: global.baseUrl.value } : {}),
-      ...(timeout === undefined ? {} : { timeout })
+      baseUrl: Option.getOrUndefined(global.baseUrl),
+      timeout
     }
   })
 

@@ -59,10 +59,11 @@ export const errorJson = (error: CommandError): Record<string, unknown> => {
     method: error.method,
     path: error.path,
     attempts: error.attempts,
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.code === undefined ? {} : { code: error.code }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.body === undefined ? {} : { body: error.body }),
+    // Printed with JSON.stringify, which leaves out the fields that are undefined.
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    body: error.body,
     ...(error._tag === "ValidationError" ? { issues: error.issues } : {}),
     ...((error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfter !== undefined
       ? { retryAfterMs: Duration.toMillis(error.retryAfter) }
