@@ -11,8 +11,11 @@ export default defineConfig({
   outExtension: () => ({ js: ".mjs" }),
   platform: "node",
   target: "node20",
-  // One self-contained program: every dependency is bundled, nothing is resolved at run time.
-  noExternal: [/.*/],
+  // One self-contained program: every dependency is bundled, nothing is resolved at run time, except
+  // better-sqlite3 (a native addon, a dependency of the package, loaded only by `bulk` and `outbox`)
+  // and pg's optional native binding, which is never installed.
+  noExternal: [/^(?!better-sqlite3$|pg-native$)/],
+  external: ["better-sqlite3", "pg-native"],
   // Command handlers are dynamic imports, so `--help` loads only the command tree and the
   // emulator (Express) only loads for `serve` and `demo`.
   splitting: true,

@@ -7,7 +7,7 @@ const repo = new URL("../../", import.meta.url).pathname
 
 /** The bundled CLI. */
 export const MKIT = join(repo, "apps/cli/dist/mkit.mjs")
-/** The standalone emulator (`mkit-emulator`, which is `mkit serve`). */
+/** The standalone emulator (`mkit-emulator`, the same program as `mkit serve`). */
 export const EMULATOR = join(repo, "apps/cli/dist/mkit-emulator.mjs")
 /** The autocannon child. */
 export const LOAD = new URL("./load.mjs", import.meta.url).pathname

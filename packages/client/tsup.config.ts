@@ -4,8 +4,8 @@ const shared: Options = { format: ["esm", "cjs"], dts: true, sourcemap: true, ta
 
 export default defineConfig([
   // The Effect API keeps effect, @effect/platform and core external: Effect users share one copy of
-  // each with their app. `./node` (the node:http transport) imports nothing of ours.
-  { ...shared, entry: { index: "src/index.ts", node: "src/NodeTransport.ts" } },
+  // each with their app.
+  { ...shared, entry: { index: "src/index.ts" } },
   // `./promise` is self-contained: Effect, the platform modules it uses, core and zod inlined and
   // tree-shaken into one file, so a serverless cold start reads one module instead of hundreds. Its
   // API exposes no Effect values to share, and it exports the error classes its calls reject with.

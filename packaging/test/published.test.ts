@@ -10,6 +10,8 @@ import { repoRoot } from "./pack.js"
 // workspace's package.json: pnpm rewrites `workspace:` and `catalog:` ranges while packing.
 
 const run = promisify(execFile)
+// Plain text whatever the environment: under CI=true the linters colour their output.
+const plain = { env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } }
 
 interface Manifest {
   readonly name: string
@@ -147,7 +149,7 @@ describe.each(packed)("$name (packed)", ({ name, dir, tarball, unpacked }) => {
 
   it("passes publint --strict", async () => {
     const publint = join(repoRoot, "packaging", "node_modules", ".bin", "publint")
-    const { stdout } = await run(publint, ["--strict", tarball], { timeout: 60_000 })
+    const { stdout } = await run(publint, ["--strict", tarball], { ...plain, timeout: 60_000 })
     expect(stdout.slice(stdout.indexOf("Linting...") + "Linting...".length).trim()).toBe("All good!")
   }, 90_000)
 
@@ -158,7 +160,8 @@ describe.each(packed)("$name (packed)", ({ name, dir, tarball, unpacked }) => {
     const profile = hasRequireCondition(manifest.exports) ? "node16" : "esm-only"
     const attw = join(repoRoot, "packaging", "node_modules", ".bin", "attw")
     // attw exits non-zero on any problem its profile counts; its report is the failure message.
-    const outcome = await run(attw, [tarball, "--profile", profile, "--format", "ascii"], {
+    const outcome = await run(attw, [tarball, "--profile", profile, "--format", "ascii", "--no-color"], {
+      ...plain,
       timeout: 90_000
     }).then(
       ({ stdout }) => ({ clean: true, report: stdout }),

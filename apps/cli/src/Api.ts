@@ -1,13 +1,12 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import {
   type ClientOptions,
+  MarketplaceClient,
   type MarketplaceClientService,
-  make as makeClient,
   planRequest,
   type RequestPlan,
   type RetryOptions
 } from "@marketplace-kit/client"
-import * as NodeTransport from "@marketplace-kit/client/node"
 import { type MarketplaceEvent, routes, type UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -15,6 +14,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { parseDuration } from "./Durations.js"
+import * as NodeTransport from "./NodeTransport.js"
 import type { GlobalFlags } from "./options/GlobalOptions.js"
 import type { CommandError } from "./Report.js"
 import { UsageError } from "./UsageError.js"
@@ -51,14 +51,14 @@ export const settings = (global: GlobalFlags): Effect.Effect<Settings, UsageErro
       retries === 0
         ? false
         : {
-            ...(retries === undefined ? {} : { maxAttempts: retries + 1 }),
-            ...(baseDelay === undefined ? {} : { baseDelay })
+            maxAttempts: retries === undefined ? undefined : retries + 1,
+            baseDelay
           }
     return {
       userAgent: `mkit/${version}`,
       retry,
-      ...(Option.isSome(global.baseUrl) ? { baseUrl: global.baseUrl.value } : {}),
-      ...(timeout === undefined ? {} : { timeout })
+      baseUrl: Option.getOrUndefined(global.baseUrl),
+      timeout
     }
   })
 
@@ -78,7 +78,7 @@ export const client = (
       ),
     onSome: (token) =>
       Effect.flatMap(NodeTransport.make, (http) =>
-        makeClient({ ...options, token }).pipe(Effect.provideService(HttpClient.HttpClient, http))
+        MarketplaceClient.make({ ...options, token }).pipe(Effect.provideService(HttpClient.HttpClient, http))
       )
   })
 

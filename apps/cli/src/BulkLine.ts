@@ -15,12 +15,58 @@ export interface BulkLine {
   readonly text: string
 }
 
-/** Splits NDJSON text into numbered lines, skipping blank ones. */
-export const splitLines = (text: string): ReadonlyArray<BulkLine> =>
-  text
-    .split("\n")
-    .map((line, index) => ({ number: index + 1, text: line.endsWith("\r") ? line.slice(0, -1) : line }))
-    .filter((line) => line.text.trim() !== "")
+/**
+ * Cuts text, fed in chunks of any size, into numbered lines as editors number them: LF, CRLF and a
+ * lone CR each end a line, a leading UTF-8 BOM is skipped, and blank lines are dropped (but counted).
+ */
+export class LineSplitter {
+  private partial = ""
+  private number = 0
+  private started = false
+  // A chunk ended in CR: if the next one starts with LF, that LF belongs to the same line end.
+  private afterCR = false
+
+  /** The lines completed by `chunk`. */
+  push(chunk: string): Array<BulkLine> {
+    const out: Array<BulkLine> = []
+    let text = chunk
+    if (!this.started && text.length > 0) {
+      this.started = true
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    if (this.afterCR && text.length > 0) {
+      this.afterCR = false
+      if (text.charCodeAt(0) === 10) text = text.slice(1)
+    }
+    let start = 0
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code !== 10 && code !== 13) continue
+      this.emit(this.partial + text.slice(start, i), out)
+      this.partial = ""
+      if (code === 13) {
+        if (i + 1 === text.length) this.afterCR = true
+        else if (text.charCodeAt(i + 1) === 10) i++
+      }
+      start = i + 1
+    }
+    this.partial += text.slice(start)
+    return out
+  }
+
+  /** The last line, when the text did not end with a line break. */
+  end(): Array<BulkLine> {
+    const out: Array<BulkLine> = []
+    if (this.partial !== "") this.emit(this.partial, out)
+    this.partial = ""
+    return out
+  }
+
+  private emit(text: string, out: Array<BulkLine>) {
+    this.number++
+    if (text.trim() !== "") out.push({ number: this.number, text })
+  }
+}
 
 const OPS = { update: "body", event: "event" } as const
 

@@ -103,18 +103,24 @@ const send = command({
 const bulk = command({
   name: "bulk",
   usage: "<file|-> [flags]",
-  summary: "Run NDJSON operations with bounded concurrency, keeping the failures",
+  summary: "Run NDJSON operations with bounded concurrency, resumable, keeping the failures",
   description:
     'One operation per line: {"op":"update","id":"icfg_…","body":{…}} or {"op":"event","id":"icfg_…","event":{…}}. ' +
-    "Each line is validated and sent on its own (with retries); a bad or failed line is reported with its line " +
-    "number and never stops the others. Shows a progress bar on a terminal and a status line every few seconds " +
-    "otherwise, then a summary. Exits non-zero if any line failed: with that failure's code when all failed the " +
-    "same way, else 1.",
+    "Lines stream in (memory stays small whatever the file size; a UTF-8 BOM is skipped, LF, CRLF and CR end " +
+    "lines), each is validated and stored in a state file (--state, default <file>.mkit-state), then sent on its " +
+    "own with retries; lines are independent and go in parallel (--concurrency, at most 256). A bad or failed line " +
+    "is reported with its line number and never stops the others. Re-running the same command resumes: delivered " +
+    "lines are skipped, lines in flight at an interruption are sent again, failed lines are reported; the state " +
+    "file is removed once every line succeeded. Ctrl-C (SIGINT), SIGTERM or SIGHUP stop claiming lines, let those " +
+    "in flight finish (at most one --timeout), write --failed and the summary, and exit 130, 143 or 129; a second " +
+    "Ctrl-C exits at once. Otherwise exits non-zero if any line failed: with that failure's code when all failed " +
+    "the same way, else 1.",
   options: withGlobal(bulkOptions),
   load: () => import("./commands/BulkCommand.js"),
   examples: [
     ["mkit bulk ops.ndjson --concurrency 8 --failed failed.ndjson", "Run a file, keep what failed"],
     ["mkit bulk failed.ndjson --failed failed-again.ndjson", "Re-run the failures as they are"],
+    ["cat ops.ndjson | mkit bulk - --state ops.state", "Read stdin, keeping progress in ops.state"],
     ["cat ops.ndjson | mkit bulk - --dry-run --json", "Validate and plan every line, send nothing"]
   ]
 })

@@ -6,6 +6,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { escapeControl } from "./Ansi.js"
 import { CliExit, ExitCode } from "./ExitCode.js"
 import type { GlobalFlags } from "./options/GlobalOptions.js"
 import { make as makeConsole } from "./TerminalConsole.js"
@@ -23,6 +24,7 @@ export const exitCodeOf = (error: CommandError): number => {
       return ExitCode.usage
     case "Unauthorized":
     case "Forbidden":
+    case "TokenError":
       return ExitCode.auth
     case "NotFound":
       return ExitCode.notFound
@@ -37,9 +39,14 @@ export const exitCodeOf = (error: CommandError): number => {
   }
 }
 
-/** One line for humans: what failed, Vercel's code and message, request id and attempts. */
+/**
+ * One line for humans: what failed, Vercel's code and message, request id and attempts. Control
+ * characters are escaped, as the message quotes text the server sent.
+ */
 export const errorLine = (error: CommandError): string =>
-  error._tag === "ValidationError" ? `invalid request, nothing sent: ${error.message}` : error.message
+  escapeControl(
+    error._tag === "ValidationError" ? `invalid request, nothing sent: ${error.message}` : error.message
+  )
 
 /** The error as a plain JSON-able object (no stack, never the token). */
 export const errorJson = (error: CommandError): Record<string, unknown> => {
@@ -52,12 +59,13 @@ export const errorJson = (error: CommandError): Record<string, unknown> => {
     method: error.method,
     path: error.path,
     attempts: error.attempts,
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.code === undefined ? {} : { code: error.code }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.body === undefined ? {} : { body: error.body }),
+    // Printed with JSON.stringify, which leaves out the fields that are undefined.
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    body: error.body,
     ...(error._tag === "ValidationError" ? { issues: error.issues } : {}),
-    ...(error._tag === "RateLimited" && error.retryAfter !== undefined
+    ...((error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfter !== undefined
       ? { retryAfterMs: Duration.toMillis(error.retryAfter) }
       : {})
   }
@@ -75,7 +83,9 @@ export const printError = (error: CommandError, json: boolean): Effect.Effect<nu
 }
 
 const verboseLogger = Logger.withConsoleError(
-  Logger.make(({ message }) => `mkit: ${Array.isArray(message) ? message.join(" ") : String(message)}`)
+  Logger.make(
+    ({ message }) => `mkit: ${escapeControl(Array.isArray(message) ? message.join(" ") : String(message))}`
+  )
 )
 
 /**

@@ -84,6 +84,9 @@ describe.concurrent("mkit bulk", () => {
       succeeded: 3,
       failed: 1,
       invalid: 4,
+      skipped: 0,
+      resent: 0,
+      pending: 0,
       durationMs: expect.any(Number),
       failures: [
         { line: 3, error: { type: "InvalidLine", message: expect.stringContaining("invalid JSON") } },
@@ -106,9 +109,17 @@ describe.concurrent("mkit bulk", () => {
     expect
   }) => {
     const lines = [update("icfg_a", { status: "ready" }), update("icfg_b", { status: "ready" })].join("\n")
-    const result = await mkit(["bulk", "-"], { env: envFor(server), input: lines })
+    const noState = await mkit(["bulk", "-"], { env: envFor(server), input: lines })
+    expect(noState).toMatchObject({ code: 2, stderr: expect.stringContaining("--state: required") })
+    const result = await mkit(["bulk", "-", "--state", join(dir, `stdin-${++files}.state`)], {
+      env: envFor(server),
+      input: lines
+    })
     expect(result.code).toBe(4)
-    const invalid = await mkit(["bulk", "-"], { env: envFor(server), input: "[]\n42\n" })
+    const invalid = await mkit(["bulk", "-", "--state", join(dir, `stdin-${++files}.state`)], {
+      env: envFor(server),
+      input: "[]\n42\n"
+    })
     expect(invalid.code).toBe(2)
     expect(invalid.stderr).toBe(
       "line 1: invalid: expected a JSON object, received array\nline 2: invalid: expected a JSON object, received 42\n"
@@ -160,7 +171,7 @@ describe.concurrent("mkit bulk", () => {
 
   test("refuses a concurrency below 1 and an unreadable file", async ({ server, expect }) => {
     const zero = await mkit(["bulk", file(operations(1)), "--concurrency", "0"], { env: envFor(server) })
-    expect(zero).toMatchObject({ code: 2, stderr: "mkit: --concurrency: expected 1 or more, received 0\n" })
+    expect(zero).toMatchObject({ code: 2, stderr: "mkit: --concurrency: expected 1 to 256, received 0\n" })
     const missing = await mkit(["bulk", join(dir, "nope.ndjson")], { env: envFor(server) })
     expect(missing).toMatchObject({
       code: 2,

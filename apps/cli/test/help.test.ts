@@ -159,7 +159,7 @@ describe("mkit help", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^mkit bulk: /)
     expect(result.stdout).toContain("--failed <file>")
-    expect(result.stdout).toContain("--concurrency <n>  Requests in flight at once (default 4).")
+    expect(result.stdout).toContain("--concurrency <n>  Requests in flight at once, 1 to 256 (default 4).")
   })
 
   it("reads -h and --help given as a flag's value as that value, not as a request for help", async () => {

@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
 import { ESC } from "../src/Ansi.js"
-import { parseLine, splitLines } from "../src/BulkLine.js"
+import { LineSplitter, parseLine } from "../src/BulkLine.js"
 import { parseDuration } from "../src/Durations.js"
 import { parseChaos, parseRateLimit } from "../src/EmulatorFlags.js"
 import * as Progress from "../src/Progress.js"
@@ -58,11 +58,32 @@ describe("exit codes", () => {
 })
 
 describe("bulk lines", () => {
+  const split = (...chunks: Array<string>) => {
+    const splitter = new LineSplitter()
+    return [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()]
+  }
+
   it("numbers lines as editors do, skipping blank ones and CRs", () => {
-    expect(splitLines('{"a":1}\r\n\n  \n{"b":2}')).toEqual([
+    expect(split('{"a":1}\r\n\n  \n{"b":2}')).toEqual([
       { number: 1, text: '{"a":1}' },
       { number: 4, text: '{"b":2}' }
     ])
+  })
+
+  it("skips a UTF-8 BOM and ends lines at LF, CRLF and a lone CR, wherever the chunks are cut", () => {
+    const text = '\uFEFF{"a":1}\r{"b":2}\r\n\r\n{"c":3}\n{"d":4}'
+    const expected = [
+      { number: 1, text: '{"a":1}' },
+      { number: 2, text: '{"b":2}' },
+      { number: 4, text: '{"c":3}' },
+      { number: 5, text: '{"d":4}' }
+    ]
+    expect(split(text)).toEqual(expected)
+    for (let cut = 0; cut <= text.length; cut++) {
+      expect(split(text.slice(0, cut), text.slice(cut)), `cut at ${cut}`).toEqual(expected)
+    }
+    expect(split(...text)).toEqual(expected)
+    expect(split("\uFEFF")).toEqual([])
   })
 
   it("reads both operations and reports every problem of a bad one", () => {

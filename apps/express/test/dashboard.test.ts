@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { createMarketplaceClient } from "@marketplace-kit/client"
+import type { BillingPlan } from "@marketplace-kit/core"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type EmulatorServer, startEmulatorServer } from "../src/EmulatorServer.js"
@@ -47,21 +48,28 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
 
 const client = () => createMarketplaceClient({ token: TOKEN, baseUrl: server.url, retry: false })
 
+// What a partner's code that skips validation sends: the client would refuse it before the network.
+const sendUnchecked = (body: unknown) =>
+  fetch(`${server.url}/v1/installations/${ID}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body)
+  })
+
+const PRO: BillingPlan = {
+  id: "pro",
+  type: "subscription",
+  name: "Pro",
+  cost: "$20/month",
+  highlightedDetails: [{ label: "Storage", value: "100 GB" }],
+  details: [{ label: "Seats", value: "10" }],
+  effectiveDate: "2026-12-01T00:00:00Z"
+}
+
 describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
   it("shows a billing plan set by the client without a reload", async () => {
     await client().updateInstallation(ID, {
-      billingPlan: {
-        id: "pro",
-        type: "subscription",
-        name: "Pro",
-        cost: "$20/month",
-        description: "For growing teams",
-        highlightedDetails: [{ label: "Storage", value: "100 GB" }],
-        details: [{ label: "Seats", value: "10" }],
-        paymentMethodRequired: true,
-        effectiveDate: "2026-12-01T00:00:00Z",
-        region: "iad1"
-      }
+      billingPlan: { ...PRO, description: "For growing teams", paymentMethodRequired: true, region: "iad1" }
     })
     const card = page.getByTestId("plan-card")
     // Within a second of the write.
@@ -210,25 +218,13 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
 
   it("has no serious or critical axe-core violation, in light and dark", async () => {
     await client().updateInstallation(ID, {
-      billingPlan: {
-        id: "pro",
-        type: "subscription",
-        name: "Pro",
-        cost: "$20/month",
-        highlightedDetails: [{ label: "Storage", value: "100 GB" }],
-        details: [{ label: "Seats", value: "10" }],
-        effectiveDate: "2026-12-01T00:00:00Z"
-      },
+      billingPlan: PRO,
       notification: { level: "warn", title: "Usage at 90%", href: "https://example.com/usage" },
       status: "ready"
     })
     await client().resourceUpdated(ID, "db_main", "postgres")
     await client().installationUpdated(ID, "pro")
-    await fetch(`${server.url}/v1/installations/${ID}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ notification: { level: "urgent", title: "" } })
-    })
+    await sendUnchecked({ notification: { level: "urgent", title: "" } })
     await expect.poll(() => page.getByTestId("request").count(), { timeout: 2000 }).toBe(4)
     // Evaluated through the DevTools protocol, which the page's CSP does not govern.
     await page.evaluate(AXE)
@@ -276,11 +272,9 @@ describe("the dashboard in a real browser", { timeout: 30_000 }, () => {
   })
 
   it("lists a refused body in the request log with its status and every field path", async () => {
-    // What a partner's code that skips validation sends: the client would refuse it before the network.
-    const response = await fetch(`${server.url}/v1/installations/${ID}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ billingPlan: { id: "pro", type: "monthly", name: "" }, status: "sleeping" })
+    const response = await sendUnchecked({
+      billingPlan: { id: "pro", type: "monthly", name: "" },
+      status: "sleeping"
     })
     expect(response.status).toBe(400)
     await client().updateInstallation(ID, { status: "ready" })

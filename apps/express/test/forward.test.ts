@@ -1,3 +1,6 @@
+import { once } from "node:events"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import express from "express"
 import request from "supertest"
 import { afterEach, describe, expect, it } from "vitest"
@@ -165,5 +168,68 @@ describe("forward backend chained to an emulator", () => {
     expect(res.status).toBe(504)
     expect(res.body.error.code).toBe("gateway_timeout")
     expect(target.emulator.state.sequence).toBe(0)
+  })
+
+  // A plain 127.0.0.1 server answering every request with `answer`.
+  const rawUpstream = async (answer: Parameters<typeof createServer>[1]) => {
+    let hits = 0
+    const server = createServer((req, res) => {
+      hits++
+      answer?.(req, res)
+    })
+    server.listen(0, "127.0.0.1")
+    await once(server, "listening")
+    closers.push(async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    })
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits }
+  }
+
+  it("never hands its own token to a caller, even when the upstream echoes it JSON-escaped", async () => {
+    const secret = "relay_secret_token_9f3e2a"
+    const escaped = (text: string) =>
+      [...text].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+    const target = await rawUpstream((req, res) => {
+      req.resume()
+      const token = req.headers.authorization?.slice("Bearer ".length) ?? ""
+      res.writeHead(404, { "content-type": "application/json", "x-vercel-id": `iad1::${token}` })
+      res.end(
+        `{"error":{"code":"not_found","message":"unknown token ${escaped(token)}","seen":"${escaped(token)}"}}`
+      )
+    })
+    const { url } = await relay({ baseUrl: target.url, token: secret, retry: false })
+    const res = await request(url).patch(`/relay/v1/installations/${A.id}`).set(bearer(A.token)).send({})
+    expect(res.status).toBe(404)
+    expect(res.body.error).toMatchObject({
+      code: "not_found",
+      message: "unknown token <redacted>",
+      seen: "<redacted>"
+    })
+    for (const text of [res.text, JSON.stringify(res.headers)]) {
+      expect(text).not.toContain(secret)
+      expect(text).not.toContain(escaped(secret))
+    }
+  })
+
+  it("never follows an upstream redirect: no 2xx to the caller, nothing sent to the Location", async () => {
+    const elsewhere = await rawUpstream((req, res) => {
+      req.resume()
+      res.writeHead(204)
+      res.end()
+    })
+    const target = await rawUpstream((req, res) => {
+      req.resume()
+      res.writeHead(303, { location: `${elsewhere.url}/v1/installations/${A.id}` })
+      res.end()
+    })
+    const { url } = await relay({ baseUrl: target.url })
+    const res = await request(url)
+      .patch(`/relay/v1/installations/${A.id}`)
+      .set(bearer(A.token))
+      .send({ status: "ready" })
+    expect(res.status).toBe(502)
+    expect(target.hits()).toBe(1)
+    expect(elsewhere.hits()).toBe(0)
   })
 })

@@ -67,6 +67,18 @@ const NumberField = ({
   </div>
 )
 
+// Apply (the form's submit) and Turn off, which is disabled while the setting is already off.
+const ApplyOrTurnOff = ({ off, turnOff }: { off: boolean; turnOff(): void }) => (
+  <div class="buttons">
+    <button type="submit" class="primary">
+      Apply
+    </button>
+    <button type="button" disabled={off} onClick={turnOff}>
+      Turn off
+    </button>
+  </div>
+)
+
 const optionalNumber = (text: string): number | undefined => (text.trim() === "" ? undefined : Number(text))
 
 const RateLimitForm = ({
@@ -115,18 +127,10 @@ const RateLimitForm = ({
         />
         Send Retry-After on 429
       </label>
-      <div class="buttons">
-        <button type="submit" class="primary">
-          Apply
-        </button>
-        <button
-          type="button"
-          disabled={current === null}
-          onClick={() => act("Turn the rate limit off", () => call("DELETE", "rate-limit"))}
-        >
-          Turn off
-        </button>
-      </div>
+      <ApplyOrTurnOff
+        off={current === null}
+        turnOff={() => act("Turn the rate limit off", () => call("DELETE", "rate-limit"))}
+      />
     </form>
   )
 }
@@ -170,18 +174,10 @@ const ChaosForm = ({ current, act, call }: { current: ChaosOptions | null; act: 
         <NumberField id="chaos-stall" label="Stall rate" value={stall} set={setStall} step="0.01" max="1" />
         <NumberField id="chaos-latency" label="Latency ms" value={latency} set={setLatency} />
       </div>
-      <div class="buttons">
-        <button type="submit" class="primary">
-          Apply
-        </button>
-        <button
-          type="button"
-          disabled={current === null}
-          onClick={() => act("Turn chaos off", () => call("DELETE", "chaos"))}
-        >
-          Turn off
-        </button>
-      </div>
+      <ApplyOrTurnOff
+        off={current === null}
+        turnOff={() => act("Turn chaos off", () => call("DELETE", "chaos"))}
+      />
     </form>
   )
 }

@@ -2,8 +2,8 @@ import type { RequestRecord } from "../src/emulator/RequestLog.js"
 import type { InstallationSnapshot, LogEntry } from "../src/emulator/State.js"
 import type { Settings } from "./Controls.js"
 
-/** Writes and requests the page keeps (the stream's snapshot sends at most as many). */
-export const HISTORY = 500
+// Writes and requests the page keeps (the stream's snapshot sends at most as many).
+const HISTORY = 500
 
 /** What the page shows: the latest snapshot with every change since applied. */
 export interface Model {

@@ -1,3 +1,4 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -5,11 +6,13 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import {
+  formatIssues,
   type MarketplaceEvent,
   type Notification,
   type Operation,
   parseVercelError,
-  type UpdateInstallationBody
+  type UpdateInstallationBody,
+  type ValidationIssue
 } from "@marketplace-kit/core"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
@@ -18,16 +21,20 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import type * as Tracer from "effect/Tracer"
+import * as Body from "./internal/Body.js"
+import { optionIssues, tokenIssue } from "./internal/Options.js"
+import { scrubber, scrubDeep } from "./internal/Scrub.js"
+import * as TokenCache from "./internal/TokenCache.js"
+import { timeoutFail } from "./internal/timeoutFail.js"
 import {
   errorForStatus,
   type MarketplaceError,
   Timeout,
+  TokenError,
   TransportError,
   ValidationError
 } from "./MarketplaceError.js"
@@ -40,13 +47,20 @@ import {
 } from "./RequestPlan.js"
 import * as Retry from "./Retry.js"
 
+/**
+ * A per-installation token lookup, as Vercel issues tokens (one per installation, short-lived ones
+ * re-fetched by the partner). Called once per installation and kept for the client's lifetime;
+ * called again when the server refuses the token (401, or 403 with `invalidToken: true`).
+ */
+export type TokenSource = (installationId: string) => Effect.Effect<Redacted.Redacted<string>, unknown>
+
 /** How to reach the API and how hard to try. */
 export interface ClientOptions extends PlanOptions {
-  /** Vercel access token; only ever read into the `Authorization` header. */
-  readonly token: Redacted.Redacted<string>
-  /** Default `https://api.vercel.com`; may carry a path prefix (e.g. a proxy). */
+  /** Vercel access token, or a `TokenSource`; only ever read into the `Authorization` header. */
+  readonly token: Redacted.Redacted<string> | TokenSource
+  /** Default `https://api.vercel.com`; may carry a path prefix (e.g. a proxy), never credentials, a query or a fragment. */
   readonly baseUrl?: string
-  /** Per attempt, response body included (default 10 s). */
+  /** Per attempt, response body included, and never past `retry.maxElapsed` (default 10 s). */
   readonly timeout?: Duration.DurationInput
   /** Retry policy; `false` sends each call once. On by default, see `RetryOptions`. */
   readonly retry?: Retry.RetryOptions | false
@@ -80,9 +94,6 @@ export interface MarketplaceClientService {
   ) => Effect.Effect<void, MarketplaceError>
 }
 
-// Characters fetch refuses in a header value; its error would quote the whole value, token included.
-const UNSAFE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
-
 const describeCause = (cause: unknown): string => {
   const parts: Array<string> = []
   for (let current = cause, depth = 0; current instanceof Error && depth < 5; depth++) {
@@ -96,173 +107,173 @@ const describeCause = (cause: unknown): string => {
 
 const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-// Effect's own real-time clock; any other (e.g. a TestClock) gets `Effect.timeoutTo`, which runs on it.
-const liveClock = Effect.runSync(Effect.clock)
-
-/**
- * `Effect.timeoutFail` for the hot path: it races two forked fibers (the effect and a sleeper) and
- * then interrupts and awaits the loser, which cost more CPU than the rest of a call. Here, on the
- * live clock, only the effect is forked and a plain timer interrupts it; an interruption of the
- * caller reaches it too.
- */
-const timeoutFail = <A, E, E2>(
-  effect: Effect.Effect<A, E>,
-  clock: Clock.Clock,
-  timeout: Duration.Duration,
-  onTimeout: () => Effect.Effect<never, E2>
-): Effect.Effect<A, E | E2> => {
-  const millis = Duration.toMillis(timeout)
-  // Node fires longer timers at once; such a timeout can never be reached anyway.
-  if (!(millis <= MAX_TIMER_MS)) return effect
-  if (clock !== liveClock) {
-    return Effect.flatten(
-      Effect.timeoutTo(effect, { duration: timeout, onSuccess: Effect.succeed, onTimeout })
-    )
-  }
-  return Effect.flatMap(Effect.fork(effect), (child) =>
-    Effect.async<A, E | E2>((resume) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const onDone = (exit: Exit.Exit<A, E>) => {
-        clearTimeout(timer)
-        resume(exit)
-      }
-      child.addObserver(onDone)
-      timer = setTimeout(() => {
-        child.removeObserver(onDone)
-        resume(Effect.zipRight(Fiber.interrupt(child), onTimeout()))
-      }, millis)
-      return Effect.suspend(() => {
-        clearTimeout(timer)
-        child.removeObserver(onDone)
-        return Fiber.interrupt(child)
-      })
-    })
-  )
+// What a request needs from its token: the headers carrying it, and a scrubber for what the server sends back.
+interface Credential {
+  readonly headers: Headers.Headers
+  readonly scrub: (text: string) => string
 }
 
-/** Builds the client on a given `HttpClient` value; `make` does the same with the one in context. */
+const credential = (options: PlanOptions, token: string): Credential | string =>
+  tokenIssue(token) ?? {
+    headers: Headers.fromInput(requestHeaders(options, token)),
+    scrub: scrubber(token)
+  }
+
+// fetch follows redirects unless told not to; a followed 303 turns the PATCH into a GET elsewhere.
+const manualRedirects: RequestInit = { redirect: "manual" }
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.contextWithEffect((context: Context.Context<never>) => {
+    const init = Context.getOption(context, FetchHttpClient.RequestInit)
+    return Effect.provideService(
+      effect,
+      FetchHttpClient.RequestInit,
+      Option.isNone(init) ? manualRedirects : { ...init.value, redirect: "manual" }
+    )
+  })
+
+// A token the server refused: the one refresh a call gets is worth it.
+const refusesToken = (error: MarketplaceError): boolean =>
+  error._tag === "Unauthorized" || (error._tag === "Forbidden" && error.body?.invalidToken === true)
+
+/** Builds the client on a given `HttpClient` value; `MarketplaceClient.make` does the same with the one in context. */
 export const fromHttpClient = (
   httpClient: HttpClient.HttpClient,
   options: ClientOptions
 ): MarketplaceClientService => {
   // The platform's own HTTP span would end holding the request, whose headers serialize the token
   // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
-  const client = HttpClient.withTracerDisabledWhen(httpClient, () => true)
-  const policy = Retry.retryPolicy(options.retry)
-  const timeout = Duration.decode(options.timeout ?? defaultTimeout)
-  const secret = Redacted.value(options.token)
-  // Built once: every request of this client carries the same headers.
-  const headers = Headers.fromInput(requestHeaders(options, secret))
-  // A server may echo what it was sent; whatever we keep from it is scrubbed of the token.
-  const scrub = (text: string) => (secret === "" ? text : text.replaceAll(secret, "<redacted>"))
-  const tokenIssue =
-    secret === ""
-      ? "must not be empty"
-      : UNSAFE_HEADER_VALUE.test(secret)
-        ? "contains characters not allowed in an HTTP header"
-        : undefined
+  const client = HttpClient.transform(
+    HttpClient.withTracerDisabledWhen(httpClient, () => true),
+    withoutRedirects
+  )
+  const issues: Array<ValidationIssue> = [...optionIssues(options)]
+  // With bad options no call sends anything, so nothing here may throw on them.
+  const policy = issues.length > 0 ? Retry.defaultRetryPolicy : Retry.retryPolicy(options.retry)
+  const maxElapsedMs = Duration.toMillis(policy.maxElapsed)
+  const timeoutMs =
+    issues.length > 0 ? 0 : Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
+  const source = Redacted.isRedacted(options.token) ? undefined : options.token
+  // A static token is prepared once: every request of this client carries the same headers.
+  const fixed = Redacted.isRedacted(options.token)
+    ? credential(options, Redacted.value(options.token))
+    : undefined
+  if (typeof fixed === "string") issues.push({ path: "token", message: fixed })
+  else if (options.token === undefined) issues.push({ path: "token", message: "is required" })
+  const tokens =
+    source === undefined ? undefined : TokenCache.make(source, (token) => credential(options, token))
 
   // Plain code until the first request; per attempt the success path runs as few effects as it can.
-  const send = (plan: RequestPlan, id: string, span: Tracer.Span): Effect.Effect<void, MarketplaceError> => {
+  const send = (
+    plan: RequestPlan,
+    id: string,
+    span: Tracer.Span,
+    clock: Clock.Clock,
+    startedAt: number
+  ): Effect.Effect<void, MarketplaceError> => {
     const { method, path } = plan
     const logAnnotations = { operation: plan.operation, installationId: id }
-    const refuse = (field: string, message: string) =>
-      new ValidationError({
-        method,
-        path,
-        attempts: 0,
-        issues: [{ path: field, message }],
-        message: `${field}: ${message}`
-      })
-    if (tokenIssue !== undefined) return Effect.fail(refuse("token", tokenIssue))
+    const refuse = (issues: ReadonlyArray<ValidationIssue>) =>
+      Effect.fail(new ValidationError({ method, path, attempts: 0, issues, message: formatIssues(issues) }))
+    if (issues.length > 0) return refuse(issues)
     let json: string
     try {
       json = JSON.stringify(plan.body)
     } catch {
-      return Effect.fail(refuse("body", "is not serializable as JSON"))
+      return refuse([{ path: "body", message: "is not serializable as JSON" }])
     }
     // The same bytes and headers `HttpClientRequest.bodyJson` gives, so any HttpClient reads it as before.
-    const request = HttpClientRequest.make(method)(plan.url, {
-      headers,
-      body: HttpBody.text(json, "application/json")
-    })
-    let attempts = 0
-    let status: number | undefined
+    const body = HttpBody.text(json, "application/json")
+    // Per call, read by every attempt's error and by the call's span at the end.
+    const progress = { attempts: 0, status: undefined as number | undefined }
 
     // Annotated here rather than around the whole call: it is the client's only log line, and a
     // log-annotation scope per call costs more than the rest of its bookkeeping.
     const failed = (error: MarketplaceError) =>
       Effect.zipRight(
-        Effect.annotateLogs(Effect.logDebug(`attempt ${attempts} failed: ${error.message}`), logAnnotations),
+        Effect.annotateLogs(
+          Effect.logDebug(`attempt ${progress.attempts} failed: ${error.message}`),
+          logAnnotations
+        ),
         Effect.fail(error)
       )
 
-    const fromResponse = (response: HttpClientResponse.HttpClientResponse) =>
+    const fromResponse = (response: HttpClientResponse.HttpClientResponse, { scrub }: Credential) =>
       Effect.gen(function* () {
-        const text = yield* Effect.orElseSucceed(response.text, () => "")
+        const text = yield* Body.readCapped(response)
         const now = yield* Clock.currentTimeMillis
-        const body = parseVercelError(scrub(text))
+        // Scrubbed after parsing too: JSON may spell the token with escapes that only parsing resolves.
+        const parsed = parseVercelError(scrub(text))
+        const vercel = parsed === undefined ? undefined : scrubDeep(parsed, scrub)
         const vercelId = response.headers["x-vercel-id"]
         const requestId = vercelId === undefined ? undefined : scrub(vercelId)
-        const retryAfter = Retry.parseRetryAfter(response.headers, now)
-        const outcome = [response.status, body?.code].filter((part) => part !== undefined).join(" ")
+        const retryAfter = Retry.retryHint(response.status, response.headers, vercel, now)
+        const outcome = [response.status, vercel?.code].filter((part) => part !== undefined).join(" ")
         const notes = [
           ...(requestId === undefined ? [] : [`request id ${requestId}`]),
           ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
-          plural(attempts)
+          ...(response.status >= 300 && response.status < 400 ? ["redirects are not followed"] : []),
+          plural(progress.attempts)
         ]
         return errorForStatus(
           {
             method,
             path,
-            attempts,
+            attempts: progress.attempts,
             status: response.status,
-            message: `${method} ${path} → ${outcome}${body?.message ? `: ${body.message}` : ""} (${notes.join(", ")})`,
-            ...(body === undefined ? {} : { body, code: body.code }),
-            ...(requestId === undefined ? {} : { requestId })
+            message: `${method} ${path} → ${outcome}${vercel?.message ? `: ${vercel.message}` : ""} (${notes.join(", ")})`,
+            body: vercel,
+            code: vercel?.code,
+            requestId
           },
           retryAfter
         )
       })
 
-    const fromTransport = (error: HttpClientError.HttpClientError) =>
+    const fromTransport = (error: HttpClientError.HttpClientError, { scrub }: Credential) =>
       new TransportError({
         method,
         path,
-        attempts,
+        attempts: progress.attempts,
         message: scrub(
-          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(attempts)})`
+          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(progress.attempts)})`
         )
       })
 
-    const onTimeout = () =>
+    const timedOut = (millis: number) => () =>
       failed(
         new Timeout({
           method,
           path,
-          attempts,
-          message: `${method} ${path} → no response within ${Duration.format(timeout)} (${plural(attempts)})`
+          attempts: progress.attempts,
+          message: `${method} ${path} → no response within ${Duration.format(Duration.millis(millis))}${millis < timeoutMs ? " (what was left of retry.maxElapsed)" : ""} (${plural(progress.attempts)})`
         })
       )
 
-    const exchange = (attemptSpan: Tracer.Span) =>
+    const exchange = (
+      request: HttpClientRequest.HttpClientRequest,
+      credential: Credential,
+      attemptSpan: Tracer.Span
+    ) =>
       Effect.matchEffect(client.execute(request), {
-        onFailure: (error) => failed(fromTransport(error)),
+        onFailure: (error) => failed(fromTransport(error, credential)),
         onSuccess: (response) => {
-          status = response.status
+          progress.status = response.status
           attemptSpan.attribute("http.response.status_code", response.status)
           return response.status >= 200 && response.status < 300
-            ? Effect.ignore(response.arrayBuffer)
-            : Effect.flatMap(fromResponse(response), failed)
+            ? Body.drain(response)
+            : Effect.flatMap(fromResponse(response, credential), failed)
         }
       })
 
-    const attempt = (clock: Clock.Clock) =>
-      Effect.suspend(() => {
-        attempts++
-        status = undefined
+    // Every attempt with one token, retried by `Retry.schedule`; its budget counts from `startedAt`.
+    const attempts = (credential: Credential, clock: Clock.Clock, startedAt: number) => {
+      const request = HttpClientRequest.make(method)(plan.url, { headers: credential.headers, body })
+      const attempt = Effect.suspend(() => {
+        progress.attempts++
+        progress.status = undefined
+        // The attempt never outlives the call's budget.
+        const left = maxElapsedMs - (clock.unsafeCurrentTimeMillis() - startedAt)
+        const millis = Math.max(0, Math.min(timeoutMs, left))
         return Effect.useSpan(
           "MarketplaceClient.attempt",
           {
@@ -273,53 +284,66 @@ export const fromHttpClient = (
             attributes: {
               "http.request.method": method,
               "url.full": plan.url,
-              "marketplace.attempt": attempts
+              "marketplace.attempt": progress.attempts
             }
           },
           (attemptSpan) =>
-            Effect.withParentSpan(timeoutFail(exchange(attemptSpan), clock, timeout, onTimeout), attemptSpan)
+            Effect.withParentSpan(
+              timeoutFail(exchange(request, credential, attemptSpan), millis, timedOut(millis)),
+              attemptSpan
+            )
         )
       })
+      return policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
+    }
 
-    return Effect.clockWith((clock) => {
-      const first = attempt(clock)
-      const startedAt = clock.unsafeCurrentTimeMillis()
-      // The retry schedule is only built once an attempt has failed: most calls never need it.
-      const retried =
-        policy.maxAttempts === 1
-          ? first
-          : Effect.catchAll(first, (error) =>
-              Effect.flatMap(Schedule.driver(Retry.schedule(policy, startedAt)), (driver) => {
-                const retry = (last: MarketplaceError): Effect.Effect<void, MarketplaceError> =>
-                  Effect.matchEffect(driver.next(last), {
-                    onFailure: () => Effect.fail(last),
-                    onSuccess: () => Effect.catchAll(first, retry)
-                  })
-                return retry(error)
-              })
-            )
-      return Effect.ensuring(
-        retried,
-        Effect.sync(() => {
-          span.attribute("marketplace.attempts", attempts)
-          if (status !== undefined) span.attribute("http.response.status_code", status)
-        })
-      )
-    })
+    const tokenError = (failure: TokenCache.TokenFailure) =>
+      new TokenError({
+        method,
+        path,
+        attempts: progress.attempts,
+        installationId: id,
+        cause: failure.cause,
+        message: `${method} ${path} → no token for installation ${id}: ${failure.reason}`
+      })
+
+    const sent =
+      tokens === undefined
+        ? attempts(fixed as Credential, clock, startedAt)
+        : Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (first) =>
+            // At most one refresh per call: a second refusal is the call's error.
+            Effect.catchIf(attempts(first, clock, startedAt), refusesToken, () => {
+              tokens.invalidate(id, first)
+              return Effect.flatMap(Effect.mapError(tokens.get(id), tokenError), (fresh) =>
+                attempts(fresh, clock, startedAt)
+              )
+            })
+          )
+    return Effect.ensuring(
+      sent,
+      Effect.sync(() => {
+        span.attribute("marketplace.attempts", progress.attempts)
+        if (progress.status !== undefined) span.attribute("http.response.status_code", progress.status)
+      })
+    )
   }
 
   const call = (operation: Operation, id: string, input: unknown): Effect.Effect<void, MarketplaceError> =>
-    Effect.useSpan(
-      `MarketplaceClient.${operation}`,
-      {
-        kind: "client",
-        captureStackTrace: false,
-        attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
-      },
-      (span) => {
-        const plan = planRequest(options, operation, id, input)
-        return Either.isLeft(plan) ? Effect.fail(plan.left) : send(plan.right, id, span)
-      }
+    Effect.clockWith((clock) =>
+      Effect.useSpan(
+        `MarketplaceClient.${operation}`,
+        {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "marketplace.operation": operation, "marketplace.installation_id": id }
+        },
+        (span) => {
+          // `retry.maxElapsed` counts from here: the whole call, validation included.
+          const startedAt = clock.unsafeCurrentTimeMillis()
+          const plan = planRequest(options, operation, id, input)
+          return Either.isLeft(plan) ? Effect.fail(plan.left) : send(plan.right, id, span, clock, startedAt)
+        }
+      )
     )
 
   const updateInstallation = (id: string, body: UpdateInstallationBody) =>
@@ -347,40 +371,39 @@ export const fromHttpClient = (
   } satisfies MarketplaceClientService
 }
 
-/** Builds the client on the `HttpClient` in context (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
-export const make = (
-  options: ClientOptions
-): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (httpClient) => fromHttpClient(httpClient, options))
-
-/** The client as a service: `yield* MarketplaceClient`, provided by `layer` or `layerConfig`. */
+/** The client as a service: `yield* MarketplaceClient`, provided by `MarketplaceClient.layer` or `.layerConfig`. */
 export class MarketplaceClient extends Context.Tag("@marketplace-kit/client/MarketplaceClient")<
   MarketplaceClient,
   MarketplaceClientService
 >() {
-  /** Same as the module's `make`. */
-  static readonly make = (options: ClientOptions) => make(options)
-  /** Same as the module's `layer`. */
-  static readonly layer = (options: ClientOptions) => layer(options)
-  /** Same as the module's `layerConfig`. */
-  static readonly layerConfig = (options?: Omit<ClientOptions, "token" | "baseUrl">) => layerConfig(options)
-}
+  /** Builds the client on the `HttpClient` in context (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
+  static readonly make = (
+    options: ClientOptions
+  ): Effect.Effect<MarketplaceClientService, never, HttpClient.HttpClient> =>
+    Effect.map(HttpClient.HttpClient, (httpClient) => fromHttpClient(httpClient, options))
 
-/** A layer providing `MarketplaceClient` with the given options. */
-export const layer = (options: ClientOptions): Layer.Layer<MarketplaceClient, never, HttpClient.HttpClient> =>
-  Layer.effect(MarketplaceClient, make(options))
+  /** A layer providing `MarketplaceClient` with the given options. */
+  static readonly layer = (
+    options: ClientOptions
+  ): Layer.Layer<MarketplaceClient, never, HttpClient.HttpClient> =>
+    Layer.effect(MarketplaceClient, MarketplaceClient.make(options))
 
-/** A layer reading the token from `VERCEL_TOKEN` (as `Redacted`) and the base URL from `VERCEL_API_URL`. */
-export const layerConfig = (
-  options: Omit<ClientOptions, "token" | "baseUrl"> = {}
-): Layer.Layer<MarketplaceClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    MarketplaceClient,
-    Effect.flatMap(
-      Config.all({
-        token: Config.redacted("VERCEL_TOKEN"),
-        baseUrl: Config.withDefault(Config.string("VERCEL_API_URL"), defaultBaseUrl)
-      }),
-      (config) => make({ ...options, ...config })
+  /**
+   * A layer from `Config` values: `token` defaults to `Config.redacted("VERCEL_TOKEN")`, `baseUrl`
+   * to `VERCEL_API_URL` (else `https://api.vercel.com`); any other option may be given as a `Config`.
+   */
+  static readonly layerConfig = (
+    options: Config.Config.Wrap<Partial<ClientOptions>> = {}
+  ): Layer.Layer<MarketplaceClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Layer.effect(
+      MarketplaceClient,
+      Effect.flatMap(
+        Config.unwrap<ClientOptions>({
+          token: Config.redacted("VERCEL_TOKEN"),
+          baseUrl: Config.withDefault(Config.string("VERCEL_API_URL"), defaultBaseUrl),
+          ...options
+        } as Config.Config.Wrap<ClientOptions>),
+        MarketplaceClient.make
+      )
     )
-  )
+}

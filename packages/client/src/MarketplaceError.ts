@@ -47,17 +47,28 @@ export class RateLimited extends Data.TaggedError("RateLimited")<
   ErrorFields & { readonly retryAfter?: Duration.Duration }
 > {}
 
-/** Any other non-success status below 500 (408 is retried; 409, 422… are not). */
+/**
+ * Any other non-success status below 500 (408 is retried; 409, 422… are not), and every 3xx:
+ * redirects are never followed, as following one would re-send the call elsewhere (a 303 as a
+ * body-less GET) and report a success for a write that never happened.
+ */
 export class ClientError extends Data.TaggedError("ClientError")<ErrorFields> {}
 
-/** 5xx (500/502/503/504 are retried) or a status no client error describes. */
-export class ServerError extends Data.TaggedError("ServerError")<ErrorFields> {}
+/** 5xx (500/502/503/504 are retried; a 503's `Retry-After` is honoured) or a status no other class describes. */
+export class ServerError extends Data.TaggedError("ServerError")<
+  ErrorFields & { readonly retryAfter?: Duration.Duration }
+> {}
 
 /** No HTTP response: connection refused or reset, DNS failure, TLS failure. Retried. */
 export class TransportError extends Data.TaggedError("TransportError")<ErrorFields> {}
 
-/** An attempt got no complete response within the per-attempt timeout. Retried. */
+/** An attempt got no complete response within the per-attempt timeout (or what was left of `maxElapsed`). Retried. */
 export class Timeout extends Data.TaggedError("Timeout")<ErrorFields> {}
+
+/** The token source failed, or gave an unusable token, for `installationId`; nothing was sent. Not retried. */
+export class TokenError extends Data.TaggedError("TokenError")<
+  ErrorFields & { readonly installationId: string; readonly cause?: unknown }
+> {}
 
 /** Every way a client call can fail. */
 export type MarketplaceError =
@@ -71,6 +82,7 @@ export type MarketplaceError =
   | ServerError
   | TransportError
   | Timeout
+  | TokenError
 
 /** The tag of each client error class. */
 export type MarketplaceErrorTag = MarketplaceError["_tag"]
@@ -85,14 +97,15 @@ const classes = [
   ClientError,
   ServerError,
   TransportError,
-  Timeout
+  Timeout,
+  TokenError
 ] as const
 
 /** True for an instance of any client error class. */
 export const isMarketplaceError = (u: unknown): u is MarketplaceError =>
   classes.some((errorClass) => u instanceof errorClass)
 
-/** The error class for a non-success HTTP status (`retryAfter` is kept for a 429 only). */
+/** The error class for a non-success HTTP status (`retryAfter` is kept for a 429 or a 5xx). */
 export const errorForStatus = (
   fields: ErrorFields & { readonly status: number },
   retryAfter?: Duration.Duration
@@ -107,8 +120,10 @@ export const errorForStatus = (
     case 404:
       return new NotFound(fields)
     case 429:
-      return new RateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
+      return new RateLimited({ ...fields, retryAfter })
     default:
-      return fields.status >= 400 && fields.status < 500 ? new ClientError(fields) : new ServerError(fields)
+      return fields.status >= 300 && fields.status < 500
+        ? new ClientError(fields)
+        : new ServerError({ ...fields, retryAfter })
   }
 }

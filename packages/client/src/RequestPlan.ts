@@ -54,13 +54,26 @@ export const requestHeaders = (options: PlanOptions, token: string): Record<stri
   "content-type": "application/json"
 })
 
-const isHttpUrl = (url: string): boolean => {
+/**
+ * What is wrong with a base URL, `undefined` if nothing. Credentials, a query and a fragment are
+ * refused: the path is appended to the base, so they would be sent wrong, and credentials would end
+ * up in messages, `--dry-run` and `--verbose`. Only the scheme is ever quoted back.
+ */
+const baseUrlIssue = (baseUrl: string | undefined): string | undefined => {
+  if (baseUrl === undefined) return undefined
+  let url: URL
   try {
-    const { protocol } = new URL(url)
-    return protocol === "http:" || protocol === "https:"
+    url = new URL(baseUrl)
   } catch {
-    return false
+    return "expected an absolute http(s) URL"
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `expected an absolute http(s) URL, received a ${JSON.stringify(url.protocol)} URL`
+  }
+  if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)"
+  if (url.search !== "" || baseUrl.includes("?")) return "must not carry a query (?…)"
+  if (url.hash !== "" || baseUrl.includes("#")) return "must not carry a fragment (#…)"
+  return undefined
 }
 
 const issuesOf = (result: ReturnType<typeof validate>): ReadonlyArray<ValidationIssue> =>
@@ -80,17 +93,11 @@ export const planRequest = (
   const path = typeof id === "string" ? routePath(route, id) : route.path
   const bodyResult = validate(route.body, route.toBody(input))
   const url = requestUrl(options, path)
+  const baseUrl = baseUrlIssue(options.baseUrl)
   const issues = [
     ...issuesOf(validate(route.params, { integrationConfigurationId: id })),
     ...issuesOf(bodyResult),
-    ...(isHttpUrl(url)
-      ? []
-      : [
-          {
-            path: "baseUrl",
-            message: `expected an absolute http(s) URL, received ${JSON.stringify(options.baseUrl)}`
-          }
-        ])
+    ...(baseUrl === undefined ? [] : [{ path: "baseUrl", message: baseUrl }])
   ]
   if (!bodyResult.success || issues.length > 0) {
     return Either.left(

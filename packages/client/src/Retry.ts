@@ -68,29 +68,77 @@ export const isRetryable = (error: MarketplaceError): boolean => {
   }
 }
 
-const DELTA_SECONDS = /^\s*\d+(\.\d+)?\s*$/
+const NUMBER = /^\s*\d+(\.\d+)?\s*$/
 
 /**
- * The wait a response asks for: `retry-after-ms`, else `Retry-After` as delta-seconds or an
- * HTTP-date (relative to `now`, in ms). `undefined` when absent or unreadable.
+ * The longest wait a hint is read as: a server asking for longer (a 400-digit number, a date years
+ * ahead) gets this, so no message or `--json` output shows `Infinity` or a nonsense duration, and
+ * the call fails at once as its budget cannot hold the wait.
+ */
+export const maxHint: Duration.Duration = Duration.hours(24)
+
+const wait = (ms: number): Duration.Duration | undefined =>
+  Number.isNaN(ms) ? undefined : Duration.millis(Math.min(Math.max(0, ms), Duration.toMillis(maxHint)))
+
+// A non-negative number given as a JSON number or a numeric header string.
+const numberOf = (value: unknown): number | undefined => {
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && NUMBER.test(value)
+        ? Number(value)
+        : Number.NaN
+  return Number.isFinite(number) && number >= 0 ? number : undefined
+}
+
+// Epoch seconds, or epoch milliseconds when above 10^12 (seconds only get there in the year 33658).
+const epochMillis = (epoch: number): number => (epoch > 1e12 ? epoch : epoch * 1000)
+
+/**
+ * `Retry-After` (or `retry-after-ms`) as a wait: delta-seconds or an HTTP-date relative to `now`
+ * (ms). `undefined` when absent or unreadable; capped at `maxHint`.
  */
 export const parseRetryAfter = (
   headers: Readonly<Record<string, string | undefined>>,
   now: number
 ): Duration.Duration | undefined => {
   const ms = headers["retry-after-ms"]
-  if (ms !== undefined && DELTA_SECONDS.test(ms)) return Duration.millis(Number(ms))
+  if (ms !== undefined && NUMBER.test(ms)) return wait(Number(ms))
   const value = headers["retry-after"]
   if (value === undefined) return undefined
-  if (DELTA_SECONDS.test(value)) return Duration.millis(Number(value) * 1000)
+  if (NUMBER.test(value)) return wait(Number(value) * 1000)
   // An HTTP-date always names its day and month; this keeps Date.parse from reading "-3" as a year.
   const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN
-  return Number.isNaN(date) ? undefined : Duration.millis(Math.max(0, date - now))
+  return wait(date - now)
+}
+
+/**
+ * How long a response asks the next attempt to wait, `undefined` if it does not say. A 429: its
+ * `Retry-After`, else `X-RateLimit-Reset` (epoch seconds, or ms above 10^12), else the body's
+ * `error.limit.resetMs` (epoch ms) or `error.limit.reset` (epoch s). A 503: its `Retry-After`.
+ */
+export const retryHint = (
+  status: number,
+  headers: Readonly<Record<string, string | undefined>>,
+  body: Readonly<Record<string, unknown>> | undefined,
+  now: number
+): Duration.Duration | undefined => {
+  if (status !== 429 && status !== 503) return undefined
+  const retryAfter = parseRetryAfter(headers, now)
+  if (retryAfter !== undefined || status === 503) return retryAfter
+  const reset = numberOf(headers["x-ratelimit-reset"])
+  if (reset !== undefined) return wait(epochMillis(reset) - now)
+  const limit =
+    typeof body?.limit === "object" && body.limit !== null ? (body.limit as Record<string, unknown>) : {}
+  const resetMs = numberOf(limit.resetMs)
+  if (resetMs !== undefined) return wait(resetMs - now)
+  const resetAt = numberOf(limit.reset)
+  return resetAt === undefined ? undefined : wait(epochMillis(resetAt) - now)
 }
 
 /**
  * Decides each retry and outputs its delay: exponential backoff with jitter, capped per delay
- * and in attempts, never shorter than a 429's `Retry-After`, and stopped (so the last error is
+ * and in attempts, never shorter than the wait a 429 or 503 asked for (`retryHint`), and stopped (so the last error is
  * returned at once) when the delay would end past `maxElapsed` counted from `startedAt`.
  */
 export const schedule = (
@@ -104,7 +152,7 @@ export const schedule = (
     Schedule.whileInput(isRetryable),
     Schedule.passthrough,
     Schedule.modifyDelay((error, delay) =>
-      error._tag === "RateLimited" && error.retryAfter !== undefined
+      (error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfter !== undefined
         ? Duration.max(delay, error.retryAfter)
         : delay
     ),

@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { fromHttpClient } from "./MarketplaceClient.js"
+import { type ClientOptions, fromHttpClient } from "./MarketplaceClient.js"
 import type { RetryOptions } from "./Retry.js"
 
 // `@marketplace-kit/client/promise`: everything a Promise user needs. The entry is bundled on its own,
@@ -25,9 +25,12 @@ export type PromiseRetryOptions = { readonly [K in keyof RetryOptions]?: number 
 
 /** Options of `createMarketplaceClient`. */
 export interface PromiseClientOptions {
-  /** Vercel access token; wrapped in `Redacted` at once and never printed. */
-  readonly token: string
-  /** Default `https://api.vercel.com`. */
+  /**
+   * Vercel access token, or a per-installation source called once per installation (again after the
+   * server refuses its token); wrapped in `Redacted` at once and never printed. Default: `VERCEL_TOKEN`.
+   */
+  readonly token?: string | ((installationId: string) => string | Promise<string>)
+  /** Default `VERCEL_API_URL`, else `https://api.vercel.com`. */
   readonly baseUrl?: string
   /** Per-attempt timeout in ms (default 10 000). */
   readonly timeoutMs?: number
@@ -85,14 +88,26 @@ let fetchClient: HttpClient.HttpClient | undefined
 const fetchHttpClient = (): HttpClient.HttpClient =>
   (fetchClient ??= Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)))
 
+const env = (name: string): string | undefined =>
+  typeof process === "undefined" ? undefined : process.env[name]
+
+const tokenOption = (token: PromiseClientOptions["token"]): ClientOptions["token"] => {
+  if (typeof token !== "function") return Redacted.make(token ?? env("VERCEL_TOKEN") ?? "")
+  return (installationId) =>
+    Effect.map(
+      Effect.tryPromise({ try: async () => token(installationId), catch: (cause) => cause }),
+      Redacted.make
+    )
+}
+
 /** The client on global `fetch`, for code that does not use Effect. Same validation, retries and errors. */
-export const createMarketplaceClient = (options: PromiseClientOptions): PromiseMarketplaceClient => {
+export const createMarketplaceClient = (options: PromiseClientOptions = {}): PromiseMarketplaceClient => {
   const client = fromHttpClient(fetchHttpClient(), {
-    token: Redacted.make(options.token),
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent })
+    token: tokenOption(options.token),
+    baseUrl: options.baseUrl ?? env("VERCEL_API_URL"),
+    timeout: options.timeoutMs,
+    retry: options.retry,
+    userAgent: options.userAgent
   })
   return {
     updateInstallation: (id, body, call) => run(client.updateInstallation(id, body), call?.signal),

@@ -5,6 +5,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
 import { createMarketplaceClient, type MarketplaceError, type MarketplaceErrorTag } from "../src/index.js"
 import { clientFor, ID, TOKEN } from "./support/fixtures.js"
 import { recordingTracer } from "./support/RecordingTracer.js"
@@ -183,6 +184,95 @@ describe("the token never shows", () => {
       expect(call?.attributes.get("http.response.status_code")).toBe(403)
       expect(call?.status._tag === "Ended" && Cause.pretty(Cause.fail(call.status.exit))).not.toContain(TOKEN)
       expect(call?.status._tag === "Ended" && String(call.status.exit)).toContain("Forbidden")
+    })
+  )
+})
+
+// The token as a JSON string would spell it with every character (or only some) as a \u escape.
+const escapedFully = (token: string) =>
+  [...token].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+const escapedMixed = (token: string) =>
+  [...token]
+    .map((char, i) =>
+      i % 2 === 0 ? `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : char
+    )
+    .join("")
+
+// A raw JSON body (a string, so the escapes reach the client as written) echoing the token.
+const escapedEcho = (token: string, spell: (token: string) => string) => () => ({
+  status: 404,
+  headers: { "content-type": "application/json" },
+  body: `{"error":{"code":"not_found","message":"no installation for ${spell(token)}","echo":{"deep":["${spell(token)}"]}}}`
+})
+
+describe("echoes of the token in any JSON spelling are scrubbed", () => {
+  it.scopedLive.each([
+    { spelling: "every character \\u-escaped", spell: escapedFully },
+    { spelling: "some characters \\u-escaped (upper-case hex)", spell: escapedMixed }
+  ])("$spelling: not in message, body, JSON or logs", ({ spell }) =>
+    Effect.gen(function* () {
+      const lines: Array<string> = []
+      const capture = Logger.map(Logger.logfmtLogger, (line) => void lines.push(line))
+      const server = yield* testServer(escapedEcho(TOKEN, spell))
+      const client = yield* clientFor(server.url, { retry: false })
+      const error = yield* Effect.flip(client.updateInstallation(ID, { status: "ready" })).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
+        Logger.withMinimumLogLevel(LogLevel.All)
+      )
+      expect(error.body).toEqual({
+        code: "not_found",
+        message: "no installation for <redacted>",
+        echo: { deep: ["<redacted>"] }
+      })
+      expect(lines).toHaveLength(1)
+      for (const text of [...renderings(error), ...lines]) {
+        expect(text).not.toContain(TOKEN)
+        expect(text).not.toContain(spell(TOKEN))
+      }
+    })
+  )
+})
+
+describe("scrubbing never corrupts server text", () => {
+  const notFound = { status: 404, body: vercelError("not_found", "no such installation") }
+
+  it.scopedLive("a token shorter than 8 characters (here `t`) leaves the text intact", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([notFound])
+      const client = yield* clientFor(server.url, { token: Redacted.make("t"), retry: false })
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error.code).toBe("not_found")
+      expect(error.body?.message).toBe("no such installation")
+      expect(error.message).toBe(
+        `PATCH /v1/installations/${ID} → 404 not_found: no such installation (1 attempt)`
+      )
+    })
+  )
+
+  it.scopedLive("both sides of the rule: 7 characters are not scrubbed, 8 are", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer(echo(400))
+      const seven = yield* clientFor(server.url, { token: Redacted.make("abc1234"), retry: false })
+      expect((yield* Effect.flip(seven.installationUpdated(ID))).body?.message).toBe(
+        "you sent Bearer abc1234"
+      )
+      const eight = yield* clientFor(server.url, { token: Redacted.make("abc12345"), retry: false })
+      const error = yield* Effect.flip(eight.installationUpdated(ID))
+      expect(error.body?.message).toBe("you sent Bearer <redacted>")
+      expect(error.requestId).toBe("iad1::Bearer <redacted>")
+    })
+  )
+
+  it.scopedLive("text around a long token's echo is kept as it was", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer((request) => ({
+        status: 400,
+        body: vercelError("bad_request", `a${request.headers.authorization?.slice(7)}b not_found \\u0041`)
+      }))
+      const client = yield* clientFor(server.url, { retry: false })
+      const error = yield* Effect.flip(client.installationUpdated(ID))
+      expect(error.body?.message).toBe("a<redacted>b not_found \\u0041")
+      expect(error.code).toBe("bad_request")
     })
   )
 })

@@ -182,6 +182,106 @@ describe("Retry-After", () => {
   )
 })
 
+describe("Vercel's rate-limit hints", () => {
+  const now = Date.parse("2026-03-01T12:00:00Z")
+  const limited = (headers: Record<string, string>, limit?: Record<string, unknown>) => ({
+    status: 429,
+    headers,
+    body: vercelError("rate_limited", "Too many requests", limit === undefined ? {} : { limit })
+  })
+  // Under TestClock at `now`: the retry must be asleep until exactly `now + waitMs`, and not run before.
+  const waitsFor = (reply: ReturnType<typeof limited>, waitMs: number) =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      const server = yield* testServer([reply, ok])
+      const client = yield* clientFor(server.url)
+      const call = yield* Effect.fork(client.updateInstallation(ID, {}))
+      const sleeps = yield* sleepingUntil(now + waitMs)
+      expect(sleeps).toContain(now + waitMs)
+      yield* TestClock.adjust(waitMs - 1)
+      expect(server.requests).toHaveLength(1)
+      yield* TestClock.adjust(1)
+      yield* Fiber.join(call)
+      expect(server.requests).toHaveLength(2)
+    })
+
+  it.scoped("X-RateLimit-Reset alone, in epoch seconds (TestClock)", () =>
+    waitsFor(limited({ "x-ratelimit-reset": String(now / 1000 + 4) }), 4000)
+  )
+  it.scoped("X-RateLimit-Reset alone, in epoch milliseconds above 10^12 (TestClock)", () =>
+    waitsFor(limited({ "x-ratelimit-reset": String(now + 3500) }), 3500)
+  )
+  it.scoped("the body's error.limit.resetMs alone (TestClock)", () =>
+    waitsFor(limited({}, { remaining: 0, resetMs: now + 2500 }), 2500)
+  )
+  it.scoped("the body's error.limit.reset alone, in epoch seconds (TestClock)", () =>
+    waitsFor(limited({}, { remaining: 0, reset: now / 1000 + 6 }), 6000)
+  )
+  it.scoped("Retry-After wins over X-RateLimit-Reset and the body (TestClock)", () =>
+    waitsFor(
+      limited({ "retry-after": "2", "x-ratelimit-reset": String(now / 1000 + 9) }, { resetMs: now + 9000 }),
+      2000
+    )
+  )
+  it.scoped("a 503 with Retry-After waits that long too (TestClock)", () =>
+    waitsFor({ ...status(503, { "retry-after": "3" }) }, 3000)
+  )
+
+  it.scopedLive.each([
+    { hint: "a 400-digit Retry-After", headers: { "retry-after": "9".repeat(400) } },
+    {
+      hint: "a Retry-After date far in the future",
+      headers: { "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" }
+    },
+    { hint: "an X-RateLimit-Reset far in the future", headers: { "x-ratelimit-reset": "9".repeat(30) } }
+  ] as ReadonlyArray<{ hint: string; headers: Record<string, string> }>)(
+    "$hint is read as 24 h: RateLimited at once, no Infinity anywhere",
+    ({ headers }) =>
+      Effect.gen(function* () {
+        const server = yield* testServer([limited(headers), ok])
+        const client = yield* clientFor(server.url)
+        const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+        expect(error).toBeInstanceOf(RateLimited)
+        expect(error.attempts).toBe(1)
+        expect(error._tag === "RateLimited" && Duration.toMillis(error.retryAfter!)).toBe(24 * 3600 * 1000)
+        expect(error.message).toContain("retry after 1d")
+        expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/Infinity|NaN/)
+        expect(server.requests).toHaveLength(1)
+      })
+  )
+
+  it.scopedLive("negative or garbage hints are ignored: the backoff applies and the call goes on", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([
+        limited({ "retry-after": "-5", "x-ratelimit-reset": "soon" }, { resetMs: "later", reset: -1 }),
+        ok
+      ])
+      const client = yield* clientFor(server.url)
+      yield* client.updateInstallation(ID, {})
+      expect(server.requests).toHaveLength(2)
+    })
+  )
+})
+
+describe("Retry.retryHint", () => {
+  const now = Date.parse("2026-03-01T12:00:00Z")
+  const hint = (code: number, headers: Record<string, string>, body?: Record<string, unknown>) => {
+    const wait = Retry.retryHint(code, headers, body, now)
+    return wait === undefined ? undefined : Duration.toMillis(wait)
+  }
+
+  it("reads each hint of a 429 in order, a 503's Retry-After only, and nothing of other statuses", () => {
+    expect(hint(429, { "x-ratelimit-reset": String(now / 1000 + 1) })).toBe(1000)
+    expect(hint(429, {}, { limit: { resetMs: now + 10, reset: now / 1000 + 99 } })).toBe(10)
+    expect(hint(429, { "x-ratelimit-reset": String(now / 1000 - 30) })).toBe(0)
+    expect(hint(503, { "retry-after": "7" })).toBe(7000)
+    expect(hint(503, { "x-ratelimit-reset": String(now / 1000 + 1) })).toBeUndefined()
+    expect(hint(500, { "retry-after": "7" })).toBeUndefined()
+    expect(hint(429, { "x-ratelimit-reset": "1e400" })).toBeUndefined()
+    expect(hint(429, {}, { limit: "soon" })).toBeUndefined()
+  })
+})
+
 describe("timeouts and transport failures", () => {
   it.scopedLive("an attempt with no response times out, is aborted, and is retried", () =>
     Effect.gen(function* () {

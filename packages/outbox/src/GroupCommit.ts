@@ -26,21 +26,23 @@ export const make = <A, B>(
       Queue.shutdown
     )
     yield* Effect.forkScoped(
-      Effect.forever(
-        Effect.flatMap(Queue.takeBetween(queue, 1, maxBatch), (chunk) => {
-          const batch = [...chunk]
-          return Effect.flatMap(Effect.exit(write(batch.map(([item]) => item))), (exit) =>
-            Effect.forEach(
-              batch,
-              ([, deferred], index) =>
-                Deferred.done(
-                  deferred,
-                  Exit.map(exit, (results) => results[index]!)
-                ),
-              { discard: true }
+      Effect.interruptible(
+        Effect.forever(
+          Effect.flatMap(Queue.takeBetween(queue, 1, maxBatch), (chunk) => {
+            const batch = [...chunk]
+            return Effect.flatMap(Effect.exit(write(batch.map(([item]) => item))), (exit) =>
+              Effect.forEach(
+                batch,
+                ([, deferred], index) =>
+                  Deferred.done(
+                    deferred,
+                    Exit.map(exit, (results) => results[index]!)
+                  ),
+                { discard: true }
+              )
             )
-          )
-        })
+          })
+        )
       )
     )
     return {

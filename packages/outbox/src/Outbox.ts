@@ -28,6 +28,12 @@ import * as Store from "./Store.js"
 
 /** How the outbox stores and retries; every field has a default. */
 export interface OutboxOptions {
+  /**
+   * Deliver each installation's ops one at a time in enqueue order (default true). `false` treats every
+   * op as independent and sends them in parallel (what `mkit bulk` does with its lines); it also turns
+   * coalescing off, since merging relies on that order.
+   */
+  readonly ordered?: boolean
   /** Merge consecutive pending PATCHes (and dedupe identical consecutive events) of one installation (default true). */
   readonly coalesce?: boolean
   /** How long a claimed op is reserved for its worker; a dead worker's ops are re-claimed after it (default 120 s). */
@@ -40,6 +46,12 @@ export interface OutboxOptions {
   readonly backoffMaxMs?: number
   /** How often an idle worker looks for work other processes stored (default 200 ms). */
   readonly pollMs?: number
+  /**
+   * SQLite only. `"full"` (default) flushes each commit to disk, so an acknowledged op survives power
+   * loss; `"normal"` survives a crash of the process but may lose the last commits on power loss (for
+   * stores whose ops can be stored again, like `mkit bulk`'s state file).
+   */
+  readonly synchronous?: "full" | "normal"
 }
 
 /** What happened to one claimed op (and the ops coalesced into its request). */
@@ -118,7 +130,9 @@ const storedError = (error: MarketplaceError): Store.StoredError => ({
   type: error._tag,
   message: error.message,
   ...(error.status === undefined ? {} : { status: error.status }),
-  ...(error.code === undefined ? {} : { code: error.code })
+  ...(error.code === undefined ? {} : { code: error.code }),
+  attempts: error.attempts,
+  ...(error.requestId === undefined ? {} : { requestId: error.requestId })
 })
 
 const FOLLOWING_LIMIT = 100
@@ -133,11 +147,13 @@ export const make = (
     yield* sql.onDialectOrElse({
       // The client's default (NORMAL in WAL mode) can lose the last commits on power loss; an
       // acknowledged op must survive it.
-      sqlite: () => sql`PRAGMA synchronous = FULL`,
+      sqlite: () =>
+        sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`),
       orElse: () => Effect.void
     })
     yield* migrate()
-    const coalesce = options.coalesce ?? true
+    const ordered = options.ordered ?? true
+    const coalesce = ordered && (options.coalesce ?? true)
     const leaseMs = options.leaseMs ?? 120_000
     const maxDeliveries = options.maxDeliveries ?? 20
     const baseMs = options.backoffBaseMs ?? 1000
@@ -251,7 +267,7 @@ export const make = (
           const claimed =
             free < batch && inFlight > 0
               ? []
-              : yield* provide(Store.claim({ owner, limit: free, now: Date.now(), leaseMs })).pipe(
+              : yield* provide(Store.claim({ owner, limit: free, now: Date.now(), leaseMs, ordered })).pipe(
                   Effect.catchAll((error) =>
                     Effect.as(Effect.logWarning(`outbox: claim failed: ${error.message}`), [])
                   )
@@ -265,7 +281,10 @@ export const make = (
               inFlight--
               return signal
             })
-            yield* FiberSet.run(deliveries, Effect.ensuring(deliver(op, onOutcome, sent), sent))
+            yield* FiberSet.run(
+              deliveries,
+              Effect.interruptible(Effect.ensuring(deliver(op, onOutcome, sent), sent))
+            )
           }
           if (free < batch || claimed.length < free) {
             yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
@@ -277,7 +296,9 @@ export const make = (
       Effect.suspend(() => {
         if (loop !== undefined) return Effect.void
         const concurrency = Math.max(1, Math.floor(startOptions.concurrency ?? 8))
-        return Effect.map(Effect.forkDaemon(claimLoop(concurrency, startOptions.onOutcome)), (fiber) => {
+        // Interruptible even when started from an uninterruptible region, so `stop` can always end it.
+        const fork = Effect.forkDaemon(Effect.interruptible(claimLoop(concurrency, startOptions.onOutcome)))
+        return Effect.map(fork, (fiber) => {
           loop = fiber
         })
       })

@@ -13,6 +13,10 @@ export interface StoredError {
   readonly message: string
   readonly status?: number
   readonly code?: string
+  /** Requests the client sent for this delivery. */
+  readonly attempts?: number
+  /** The `x-vercel-id` of the last response, to quote to Vercel support. */
+  readonly requestId?: string
 }
 
 /** One op as read back from the store. */
@@ -120,6 +124,8 @@ export const claim = (options: {
   readonly limit: number
   readonly now: number
   readonly leaseMs: number
+  /** `false` claims any due op, ignoring order within an installation (for independent ops). */
+  readonly ordered?: boolean
 }): Effect.Effect<ReadonlyArray<StoredOp>, SqlError, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const { owner, limit, now, leaseMs } = options
@@ -127,14 +133,18 @@ export const claim = (options: {
       pg: () => sql.unsafe("FOR UPDATE SKIP LOCKED"),
       orElse: () => sql.unsafe("")
     })
+    const inOrder =
+      options.ordered === false
+        ? sql.unsafe("")
+        : sql`AND NOT EXISTS (
+          SELECT 1 FROM mkit_outbox_ops p
+          WHERE p.installation_id = o.installation_id AND p.status = 'pending' AND p.id < o.id
+        )`
     return sql<Row>`WITH next AS (
       SELECT o.id FROM mkit_outbox_ops o
       WHERE o.status = 'pending' AND o.available_at <= ${now}
         AND (o.lease_until IS NULL OR o.lease_until <= ${now})
-        AND NOT EXISTS (
-          SELECT 1 FROM mkit_outbox_ops p
-          WHERE p.installation_id = o.installation_id AND p.status = 'pending' AND p.id < o.id
-        )
+        ${inOrder}
       ORDER BY o.id
       LIMIT ${limit}
       ${lock}

@@ -10,12 +10,21 @@ export const bulkOptions = {
   ),
   concurrency: Options.integer("concurrency").pipe(
     Options.withPseudoName("n"),
-    Options.withDescription("Requests in flight at once (default 4)."),
+    Options.withDescription("Requests in flight at once, 1 to 256 (default 4)."),
     Options.withDefault(4)
   ),
   failed: Options.text("failed").pipe(
     Options.withPseudoName("file"),
-    Options.withDescription("Write every line that did not succeed, verbatim, to this file (for a re-run)."),
+    Options.withDescription(
+      "Write every line that did not succeed, verbatim, to this file (for a re-run); checked writable before anything is sent, replaced whole at the end."
+    ),
+    Options.optional
+  ),
+  state: Options.text("state").pipe(
+    Options.withPseudoName("file"),
+    Options.withDescription(
+      "Progress file, so re-running the command resumes (default <file>.mkit-state; required for stdin). Removed once every line succeeded."
+    ),
     Options.optional
   )
 } as const

@@ -1,5 +1,6 @@
 import {
   createMarketplaceClient,
+  defaultBaseUrl,
   isMarketplaceError,
   type MarketplaceError,
   type PromiseMarketplaceClient,
@@ -42,7 +43,7 @@ const toHttpError = (error: MarketplaceError): HttpError => {
     return HttpError.of(502, `Upstream answered with unexpected status ${status ?? "none"}`)
   }
   const headers: Record<string, string> = requestId === undefined ? {} : { "x-vercel-id": requestId }
-  if (error._tag === "RateLimited" && error.retryAfter !== undefined) {
+  if ((error._tag === "RateLimited" || error._tag === "ServerError") && error.retryAfter !== undefined) {
     headers["Retry-After"] = String(Math.ceil(Duration.toSeconds(error.retryAfter)))
   }
   return new HttpError(
@@ -61,7 +62,8 @@ export const createForwardBackend = (options: ForwardBackendOptions = {}): Marke
   const clientFor = (token: string): PromiseMarketplaceClient =>
     createMarketplaceClient({
       token,
-      baseUrl: options.baseUrl,
+      // Named even when absent: the facade would otherwise read VERCEL_API_URL from the environment.
+      baseUrl: options.baseUrl ?? defaultBaseUrl,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       userAgent: options.userAgent

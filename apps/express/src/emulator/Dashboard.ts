@@ -8,7 +8,7 @@ declare const __MKIT_DASHBOARD_CSS__: string
  * The page may load only its own script and stylesheet and talk only to its own origin: no inline
  * code, no other origin, no framing, no forms posting elsewhere.
  */
-export const DASHBOARD_CSP = [
+const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -39,7 +39,7 @@ const PAGE = `<!doctype html>
 
 const secure = (res: Response, type: string): Response =>
   res.type(type).set({
-    "content-security-policy": DASHBOARD_CSP,
+    "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",

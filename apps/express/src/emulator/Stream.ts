@@ -5,8 +5,8 @@ import type { RateLimitOptions } from "./RateLimiter.js"
 import type { RequestLog } from "./RequestLog.js"
 import type { EmulatorStateView } from "./State.js"
 
-/** Writes and requests a new stream starts with (the latest ones); older ones stay in the inspection API. */
-export const STREAM_HISTORY = 500
+// Writes and requests a new stream starts with (the latest ones); older ones stay in the inspection API.
+const STREAM_HISTORY = 500
 // A reader this far behind gets its stream ended instead of an ever-growing buffer; it reconnects
 // and starts again from a fresh snapshot.
 const MAX_BUFFERED_BYTES = 1024 * 1024
@@ -25,8 +25,8 @@ const settings = (emulator: Streamable) => ({
   chaos: emulator.chaos ?? null
 })
 
-/** What a stream sends first, and again after a reset. */
-export const streamSnapshot = (emulator: Streamable) => ({
+// What a stream sends first, and again after a reset.
+const streamSnapshot = (emulator: Streamable) => ({
   sequence: emulator.state.sequence,
   installations: emulator.state.installations(),
   events: emulator.state.events({ since: Math.max(0, emulator.state.sequence - STREAM_HISTORY) }),

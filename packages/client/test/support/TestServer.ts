@@ -24,6 +24,8 @@ export interface Reply {
   readonly hang?: boolean
   /** Drop the connection without an HTTP response. */
   readonly reset?: boolean
+  /** Instead of `body`: this many bytes of filler, streamed in 64 KiB chunks as the client reads them. */
+  readonly bodyBytes?: number
 }
 
 /** Picks the reply for the n-th request (0-based); a list repeats its last entry. */
@@ -76,7 +78,18 @@ export const startServer = async (script: Script): Promise<TestServer> => {
           ...(typeof reply.body === "object" ? { "content-type": "application/json" } : {}),
           ...reply.headers
         })
-        res.end(body)
+        if (reply.bodyBytes === undefined) return res.end(body)
+        const chunk = Buffer.alloc(64 * 1024, "x")
+        let left = reply.bodyBytes
+        const pump = () => {
+          while (left > 0 && !res.destroyed) {
+            const part = left >= chunk.length ? chunk : chunk.subarray(0, left)
+            left -= part.length
+            if (!res.write(part)) return res.once("drain", pump)
+          }
+          if (!res.destroyed) res.end()
+        }
+        pump()
       }
       if (reply.delayMs === undefined) send()
       else setTimeout(send, reply.delayMs)

@@ -2,7 +2,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type { UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { type ClientOptions, make } from "../../src/MarketplaceClient.js"
+import { type ClientOptions, MarketplaceClient } from "../../src/MarketplaceClient.js"
 
 /** A token distinctive enough that finding it anywhere is a leak. */
 export const TOKEN = "vck_TEST-secret-3f9a1c7e5b2d"
@@ -38,6 +38,6 @@ export const fastRetry = { baseDelay: "2 millis", maxDelay: "10 millis" } as con
 
 /** The Effect client on fetch, pointed at a test server. */
 export const clientFor = (baseUrl: string, options: Partial<ClientOptions> = {}) =>
-  make({ token: Redacted.make(TOKEN), baseUrl, retry: fastRetry, ...options }).pipe(
+  MarketplaceClient.make({ token: Redacted.make(TOKEN), baseUrl, retry: fastRetry, ...options }).pipe(
     Effect.provide(FetchHttpClient.layer)
   )

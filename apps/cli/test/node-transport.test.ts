@@ -31,6 +31,12 @@ beforeAll(async () => {
       if (req.url === "/echo") {
         res.writeHead(400, { "content-type": "application/json", "x-vercel-id": "iad1::t" })
         res.end(JSON.stringify({ error: { code: "bad_request", message: body } }))
+      } else if (req.url === "/big") {
+        // 5 MB of error body: the transport keeps the first 64 KiB and reads the rest to the end.
+        res.writeHead(500, { "content-type": "text/plain" })
+        const chunk = Buffer.alloc(64 * 1024, "x")
+        for (let i = 0; i < 80; i++) res.write(chunk)
+        res.end()
       } else if (req.url === "/cut") {
         res.writeHead(500, { "content-length": "100" })
         res.write("{")
@@ -89,6 +95,14 @@ describe("NodeTransport", () => {
     const empty = await send(HttpClientRequest.post(`${base}/y`))
     expect(empty._tag === "Right" && empty.right.status).toBe(201)
     expect(last()).toMatchObject({ method: "POST", url: "/y", body: "" })
+  })
+
+  it("keeps at most bodyLimit bytes of a body", async () => {
+    const result = await send(HttpClientRequest.get(`${base}/big`))
+    if (result._tag === "Left") throw result.left
+    expect(result.right.status).toBe(500)
+    const text = await Effect.runPromise(result.right.text)
+    expect(text).toHaveLength(NodeTransport.bodyLimit)
   })
 
   it("keeps the status of a response whose body is cut short; only reading the body fails", async () => {

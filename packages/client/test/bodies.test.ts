@@ -1,0 +1,63 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { ServerError } from "../src/index.js"
+import { clientFor, ID } from "./support/fixtures.js"
+import { testServer } from "./support/TestServer.js"
+
+const MB = 1024 * 1024
+
+// The peak resident-set growth while `effect` runs, sampled every few milliseconds.
+const peakRssGrowth = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    globalThis.gc?.()
+    const before = process.memoryUsage.rss()
+    let peak = before
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss())
+    }, 2)
+    const result = yield* Effect.ensuring(
+      effect,
+      Effect.sync(() => clearInterval(sampler))
+    )
+    return { result, growth: Math.max(peak, process.memoryUsage.rss()) - before }
+  })
+
+describe("bodies are bounded", () => {
+  it.scopedLive("a 50 MB error body is read up to 64 KiB: RSS grows by less than 64 MB", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([
+        { status: 500, headers: { "content-type": "application/json" }, bodyBytes: 50 * MB }
+      ])
+      const client = yield* clientFor(server.url, { retry: false })
+      const { result: error, growth } = yield* peakRssGrowth(
+        Effect.flip(client.updateInstallation(ID, { status: "ready" }))
+      )
+      expect(error).toBeInstanceOf(ServerError)
+      expect(error).toMatchObject({ status: 500, attempts: 1 })
+      expect(growth, `RSS grew by ${(growth / MB).toFixed(1)} MB`).toBeLessThan(64 * MB)
+    })
+  )
+
+  it.scopedLive(
+    "a 50 MB success body is drained without being kept: the call succeeds, RSS stays bounded",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* testServer([{ status: 200, bodyBytes: 50 * MB }])
+        const client = yield* clientFor(server.url, { retry: false })
+        const { growth } = yield* peakRssGrowth(client.updateInstallation(ID, { status: "ready" }))
+        expect(growth, `RSS grew by ${(growth / MB).toFixed(1)} MB`).toBeLessThan(64 * MB)
+        expect(server.requests).toHaveLength(1)
+      })
+  )
+
+  it.scopedLive("an error body within the cap is still read whole", () =>
+    Effect.gen(function* () {
+      const server = yield* testServer([
+        { status: 400, body: { error: { code: "bad_request", message: "m".repeat(40_000) } } }
+      ])
+      const client = yield* clientFor(server.url)
+      const error = yield* Effect.flip(client.updateInstallation(ID, {}))
+      expect(error.body?.message).toHaveLength(40_000)
+    })
+  )
+})
