@@ -1,0 +1,58 @@
+import * as Effect from "effect/Effect"
+import { capped, errorBodyLimit } from "./Body.js"
+import type * as Transport from "./Transport.js"
+
+// Reads `body` up to `limit` bytes, keeping them only when `keep`; cancels the rest, which closes the
+// connection. Interrupting it (a timeout) cancels the read.
+const read = (body: ReadableStream<Uint8Array> | null, limit: number, keep: boolean) =>
+  Effect.tryPromise({
+    try: async (signal) => {
+      const chunks: Array<Uint8Array> = []
+      if (body === null) return chunks
+      const reader = body.getReader()
+      const cancel = () => void reader.cancel().catch(() => {})
+      signal.addEventListener("abort", cancel)
+      try {
+        for (let size = 0; size < limit; ) {
+          const { done, value } = await reader.read()
+          if (done) return chunks
+          if (keep) chunks.push(value)
+          size += value.length
+        }
+        cancel()
+        return chunks
+      } finally {
+        signal.removeEventListener("abort", cancel)
+      }
+    },
+    catch: (cause) => cause
+  })
+
+/**
+ * The transport of `@marketplace-kit/client/promise`: global `fetch` and nothing of `@effect/platform`,
+ * so a serverless cold start neither loads nor bundles it. Failures read as `FetchHttpClient`'s do.
+ * @internal
+ */
+export const fetchTransport: Transport.Transport = (request) =>
+  Effect.map(
+    Effect.tryPromise({
+      try: (signal) =>
+        fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          redirect: "manual",
+          signal
+        }),
+      catch: (cause): Transport.Failure => ({ reason: "Transport", cause })
+    }),
+    (response): Transport.Response => ({
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      drain: Effect.ignore(read(response.body, Number.POSITIVE_INFINITY, false)),
+      readCapped: Effect.orElseSucceed(
+        Effect.map(read(response.body, errorBodyLimit, true), capped),
+        () => ""
+      )
+    })
+  )
