@@ -279,7 +279,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
       let afterId: string | undefined
       while (true) {
         const page = yield* Effect.mapError(
-          Store.listFailed({ limit: BATCH, rejected: true, ...(afterId === undefined ? {} : { afterId }) }),
+          Store.listFailed({ limit: BATCH, rejected: true, afterId }),
           parseError(state)
         )
         if (page.length === 0) break
@@ -333,7 +333,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
             exitCode: code,
             dryRun: false,
             ...counts,
-            ...(signal === undefined ? {} : { interrupted: signal }),
+            interrupted: signal,
             durationMs: Date.now() - started,
             failures: failuresJson
           })
