@@ -35,6 +35,10 @@ const ARGS: Record<string, ReadonlyArray<string>> = {
   "installation update": ["icfg_1"],
   "event send": ["icfg_1", "installation.updated"],
   bulk: ["ops.ndjson"],
+  "outbox status": ["--store", "sqlite:o.db"],
+  "outbox deliver": ["--store", "sqlite:o.db"],
+  "outbox failed": ["--store", "sqlite:o.db"],
+  "outbox retry-failed": ["--store", "sqlite:o.db"],
   serve: [],
   schema: ["update-installation"],
   demo: []
