@@ -241,7 +241,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
       let afterId: string | undefined
       while (true) {
         const page = yield* Effect.mapError(
-          Store.listFailed({ limit: BATCH, rejected: true, ...(afterId === undefined ? {} : { afterId }) }),
+          Store.listFailed({ limit: BATCH, rejected: true, afterId }),
           parseError(state)
         )
         if (page.length === 0) break
