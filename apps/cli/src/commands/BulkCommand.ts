@@ -295,7 +295,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
             exitCode: code,
             dryRun: false,
             ...counts,
-            ...(signal === undefined ? {} : { interrupted: signal }),
+            interrupted: signal,
             durationMs: Date.now() - started,
             failures: failuresJson
           })

@@ -1,6 +1,7 @@
 import * as Args from "@effect/cli/Args"
 import type * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { optionalText } from "./Flag.js"
 import type { globalOptions } from "./GlobalOptions.js"
 
 /** Arguments and own flags (global flags aside) of `mkit bulk`. */
@@ -13,19 +14,15 @@ export const bulkOptions = {
     Options.withDescription("Requests in flight at once, 1 to 256 (default 4)."),
     Options.withDefault(4)
   ),
-  failed: Options.text("failed").pipe(
-    Options.withPseudoName("file"),
-    Options.withDescription(
-      "Write every line that did not succeed, verbatim, to this file (for a re-run); checked writable before anything is sent, replaced whole at the end."
-    ),
-    Options.optional
+  failed: optionalText(
+    "failed",
+    "file",
+    "Write every line that did not succeed, verbatim, to this file (for a re-run); checked writable before anything is sent, replaced whole at the end."
   ),
-  state: Options.text("state").pipe(
-    Options.withPseudoName("file"),
-    Options.withDescription(
-      "Progress file, so re-running the command resumes (default <file>.mkit-state; required for stdin). Removed once every line succeeded."
-    ),
-    Options.optional
+  state: optionalText(
+    "state",
+    "file",
+    "Progress file, so re-running the command resumes (default <file>.mkit-state; required for stdin). Removed once every line succeeded."
   )
 } as const
 
