@@ -1,5 +1,6 @@
 import type * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { integerWithDefault } from "./Flag.js"
 import type { globalOptions } from "./GlobalOptions.js"
 
 /** `--store`, shared by every `mkit outbox` command; kept redacted, as a PostgreSQL URL holds a password. */
@@ -16,21 +17,18 @@ export const outboxOptions = { store } as const
 /** Flags of `mkit outbox deliver`. */
 export const deliverOptions = {
   store,
-  concurrency: Options.integer("concurrency").pipe(
-    Options.withPseudoName("n"),
-    Options.withDescription("Installations delivered at once, 1 to 256 (default 8)."),
-    Options.withDefault(8)
+  concurrency: integerWithDefault(
+    "concurrency",
+    "n",
+    "Installations delivered at once, 1 to 256 (default 8).",
+    8
   )
 } as const
 
 /** Flags of `mkit outbox failed`. */
 export const failedOptions = {
   store,
-  limit: Options.integer("limit").pipe(
-    Options.withPseudoName("n"),
-    Options.withDescription("List at most this many, oldest first (default 100)."),
-    Options.withDefault(100)
-  )
+  limit: integerWithDefault("limit", "n", "List at most this many, oldest first (default 100).", 100)
 } as const
 
 type WithGlobal<C> = C & { readonly global: typeof globalOptions }
