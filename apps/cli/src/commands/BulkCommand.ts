@@ -15,16 +15,13 @@ import { forEachBatch } from "../LineInput.js"
 import type { BulkFlags } from "../options/BulkOptions.js"
 import * as Progress from "../Progress.js"
 import * as Report from "../Report.js"
+import * as Signals from "../Signals.js"
 import { UsageError } from "../UsageError.js"
 
 /** The most lines in flight at once: far past what one installation API needs, and memory stays small. */
 export const MAX_CONCURRENCY = 256
 
 const BATCH = 500
-
-/** Exit codes after a signal: 128 + its number, as shells report them. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const
-type StopSignal = keyof typeof SIGNAL_EXIT
 
 /** A failed or invalid line as reported: its number, its error as JSON and as one line of text. */
 interface Failure {
@@ -48,10 +45,6 @@ const storedFailure = (op: Store.StoredOp): Failure => {
   const code = Report.exitCodeOf({ _tag: error.type } as Report.CommandError)
   return { line, code, json: { line, error }, text: `line ${line}: ${error.message}` }
 }
-
-// All failures of one kind keep that kind's exit code (e.g. 6 when the API was down); a mix is 1.
-const overallExitCode = (codes: ReadonlySet<number>) =>
-  codes.size === 0 ? ExitCode.ok : codes.size === 1 ? [...codes][0]! : ExitCode.failure
 
 const parseError = (state: string) => (error: { readonly message: string }) =>
   new UsageError({ message: `--state: ${state}: ${error.message}` })
@@ -120,37 +113,6 @@ const dryRun = (flags: BulkFlags, options: Api.Settings) =>
     if (code !== ExitCode.ok) return yield* new CliExit({ code })
   })
 
-/**
- * Replaces the process's handlers of SIGINT, SIGTERM and SIGHUP for the life of the scope: the first
- * signal completes `stop`; a second one exits at once (the state file is consistent at every commit).
- */
-const trapSignals = (stop: Deferred.Deferred<StopSignal>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = new Map<StopSignal, Array<NodeJS.SignalsListener>>()
-      const handlers = new Map<StopSignal, NodeJS.SignalsListener>()
-      let signalled = false
-      for (const signal of Object.keys(SIGNAL_EXIT) as Array<StopSignal>) {
-        saved.set(signal, process.listeners(signal))
-        process.removeAllListeners(signal)
-        const handler = () => {
-          if (signalled) process.exit(SIGNAL_EXIT[signal])
-          signalled = true
-          Deferred.unsafeDone(stop, Effect.succeed(signal))
-        }
-        handlers.set(signal, handler)
-        process.on(signal, handler)
-      }
-      return { saved, handlers }
-    }),
-    ({ saved, handlers }) =>
-      Effect.sync(() => {
-        for (const [signal, handler] of handlers) process.off(signal, handler)
-        for (const [signal, listeners] of saved)
-          for (const listener of listeners) process.on(signal, listener)
-      })
-  )
-
 const statePathOf = (flags: BulkFlags): Effect.Effect<string, UsageError> => {
   if (Option.isSome(flags.state)) return Effect.succeed(flags.state.value)
   if (flags.file === "-") {
@@ -211,8 +173,8 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
       const resent = yield* Store.countAttemptedPending
       yield* Store.releaseAllLeases
 
-      const stop = yield* Deferred.make<StopSignal>()
-      yield* trapSignals(stop)
+      const stop = yield* Deferred.make<Signals.StopSignal>()
+      yield* Signals.trap(stop)
       let invalidNow = 0
       let deliveredNow = 0
       let read = 0
@@ -310,7 +272,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
 
     if (failedFile !== undefined) yield* failedFile.commit
     const { signal, after, before, resent, codes, failuresJson, failedCount, rejectedCount } = outcome
-    const code = signal !== undefined ? SIGNAL_EXIT[signal] : overallExitCode(codes)
+    const code = signal !== undefined ? Signals.SIGNAL_EXIT[signal] : Report.combinedExitCode(codes)
     const finished = signal === undefined && after.pending === 0 && after.inFlight === 0
     // A finished run with nothing failed needs no state; one with failures keeps it, so a re-run reports them.
     if (finished && codes.size === 0) {

@@ -1,7 +1,6 @@
 import * as Args from "@effect/cli/Args"
 import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
-import { optionalText } from "./Flag.js"
+import { integerWithDefault, optionalText } from "./Flag.js"
 import type { globalOptions } from "./GlobalOptions.js"
 
 /** Arguments and own flags (global flags aside) of `mkit bulk`. */
@@ -9,11 +8,7 @@ export const bulkOptions = {
   file: Args.text({ name: "file|-" }).pipe(
     Args.withDescription("NDJSON file of operations, or - for stdin.")
   ),
-  concurrency: Options.integer("concurrency").pipe(
-    Options.withPseudoName("n"),
-    Options.withDescription("Requests in flight at once, 1 to 256 (default 4)."),
-    Options.withDefault(4)
-  ),
+  concurrency: integerWithDefault("concurrency", "n", "Requests in flight at once, 1 to 256 (default 4).", 4),
   failed: optionalText(
     "failed",
     "file",

@@ -27,3 +27,11 @@ export const optionalSecret = (name: string, value: string, description: string)
 /** A `--name` switch. */
 export const toggle = (name: string, description: string) =>
   Options.boolean(name).pipe(Options.withDescription(description))
+
+/** An `--name <value>` integer flag with a default. */
+export const integerWithDefault = (name: string, value: string, description: string, fallback: number) =>
+  Options.integer(name).pipe(
+    Options.withPseudoName(value),
+    Options.withDescription(description),
+    Options.withDefault(fallback)
+  )
