@@ -27,7 +27,7 @@ export const bundleSizes = async () => ({
     await marketplaceUpdateInstallation(sdk, { integrationConfigurationId: "icfg", requestBody: { status: "ready" } })
     await marketplaceCreateEvent(sdk, { integrationConfigurationId: "icfg", requestBody: { event: { type: "installation.updated" } } })
   `),
-  "ours (Promise facade)": await bundleSize(`
+  "ours (@marketplace-kit/client/promise)": await bundleSize(`
     import { createMarketplaceClient } from "@marketplace-kit/client/promise"
     const client = createMarketplaceClient({ token: process.env.VERCEL_TOKEN ?? "" })
     await client.updateInstallation("icfg", { status: "ready" })
