@@ -2,8 +2,9 @@ import * as Effect from "effect/Effect"
 import { capped, errorBodyLimit } from "./Body.js"
 import type * as Transport from "./Transport.js"
 
-// Reads `body` up to `limit` bytes, keeping them only when `keep`; cancels the rest, which closes the
-// connection. Interrupting it (a timeout) cancels the read.
+// Reads `body` to its end if it fits `limit` bytes (so the connection can be reused), else up to past
+// the limit and cancels the rest, which closes the connection; keeps the chunks only when `keep`.
+// Interrupting it (a timeout) cancels the read.
 const read = (body: ReadableStream<Uint8Array> | null, limit: number, keep: boolean) =>
   Effect.tryPromise({
     try: async (signal) => {
@@ -13,7 +14,7 @@ const read = (body: ReadableStream<Uint8Array> | null, limit: number, keep: bool
       const cancel = () => void reader.cancel().catch(() => {})
       signal.addEventListener("abort", cancel)
       try {
-        for (let size = 0; size < limit; ) {
+        for (let size = 0; size <= limit; ) {
           const { done, value } = await reader.read()
           if (done) return chunks
           if (keep) chunks.push(value)
@@ -49,7 +50,8 @@ export const fetchTransport: Transport.Transport = (request) =>
     (response): Transport.Response => ({
       status: response.status,
       headers: Object.fromEntries(response.headers),
-      drain: Effect.ignore(read(response.body, Number.POSITIVE_INFINITY, false)),
+      // A success body is never kept, and Vercel's are empty or tiny: one far larger is not read whole.
+      drain: Effect.ignore(read(response.body, errorBodyLimit, false)),
       readCapped: Effect.orElseSucceed(
         Effect.map(read(response.body, errorBodyLimit, true), capped),
         () => ""

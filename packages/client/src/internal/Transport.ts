@@ -21,7 +21,7 @@ export interface Response {
   readonly status: number
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string | undefined>>
-  /** Reads the body to its end without keeping it (so the connection can be reused). */
+  /** Reads the body without keeping it: to its end when small (so the connection can be reused), as `Body.drain` does. */
   readonly drain: Effect.Effect<void>
   /** The first `Body.errorBodyLimit` bytes as text, the rest never read; empty when unreadable. */
   readonly readCapped: Effect.Effect<string>
