@@ -11,7 +11,8 @@ export default defineProject({
   test: {
     name: "cli",
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/globalSetup.ts"],
+    // `mkit outbox` is tested on a real PostgreSQL: the outbox package's server (or DATABASE_URL).
+    globalSetup: ["test/globalSetup.ts", "../../packages/outbox/test/support/postgres.ts"],
     testTimeout: 30_000
   }
 })

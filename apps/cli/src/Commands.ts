@@ -5,6 +5,7 @@ import { bulkOptions } from "./options/BulkOptions.js"
 import { demoOptions } from "./options/DemoOptions.js"
 import { eventOptions } from "./options/EventOptions.js"
 import { globalOptions } from "./options/GlobalOptions.js"
+import { deliverOptions, failedOptions, outboxOptions } from "./options/OutboxOptions.js"
 import { schemaOptions } from "./options/SchemaOptions.js"
 import { serveOptions } from "./options/ServeOptions.js"
 import { updateOptions } from "./options/UpdateOptions.js"
@@ -172,6 +173,73 @@ const demo = command({
   examples: [["mkit demo --keep-open", "Then open the printed dashboard link"]]
 })
 
+const outboxCommand = () => import("./commands/OutboxCommand.js")
+
+/** `mkit outbox status`. */
+const outboxStatus = command({
+  name: "status",
+  summary: "Count a library outbox's ops by state",
+  description:
+    "Prints how many ops of the outbox at --store (one an app writes with @marketplace-kit/outbox) are pending, " +
+    "in flight (leased by a worker), delivered, failed (dead letters) and coalesced into another op's request.",
+  options: withGlobal(outboxOptions),
+  load: async () => ({ run: (await outboxCommand()).status }),
+  examples: [
+    ["mkit outbox status --store sqlite:./vercel-outbox.db", "Counts of an embedded outbox"],
+    ["mkit outbox status --store postgres://app:secret@db:5432/app --json", "Of a PostgreSQL one, as JSON"]
+  ]
+})
+
+/** `mkit outbox deliver`. */
+const outboxDeliver = command({
+  name: "deliver",
+  summary: "Deliver a library outbox's pending ops until none is left",
+  description:
+    "Runs a worker on the outbox at --store with the token and API flags of the other commands: ops go out in " +
+    "order per installation, up to --concurrency installations at once, with the client's retries; retryable " +
+    "failures are rescheduled with backoff (the command waits for them), others become dead letters. Safe to run " +
+    "beside the app's own workers and other mkit outbox deliver processes (PostgreSQL). Ctrl-C, SIGTERM or SIGHUP " +
+    "stop claiming, let deliveries in flight finish (at most one --timeout) and exit 130, 143 or 129; the rest stays " +
+    "pending. Otherwise exits 0 when nothing failed, else with the failures' code when they all failed the same way, " +
+    "else 1.",
+  options: withGlobal(deliverOptions),
+  load: async () => ({ run: (await outboxCommand()).deliver }),
+  examples: [
+    ["mkit outbox deliver --store sqlite:./vercel-outbox.db", "Deliver with $VERCEL_TOKEN"],
+    [
+      "mkit outbox deliver --store postgres://app:secret@db:5432/app --concurrency 32 --json",
+      "More at once, JSON"
+    ]
+  ]
+})
+
+/** `mkit outbox failed`. */
+const outboxFailed = command({
+  name: "failed",
+  summary: "List a library outbox's dead letters with their last error",
+  options: withGlobal(failedOptions),
+  load: async () => ({ run: (await outboxCommand()).failed }),
+  examples: [["mkit outbox failed --store sqlite:./vercel-outbox.db --json", "Dead letters as JSON"]]
+})
+
+/** `mkit outbox retry-failed`. */
+const outboxRetryFailed = command({
+  name: "retry-failed",
+  summary: "Put a library outbox's dead letters back to pending",
+  description:
+    "The next worker (the app's, or mkit outbox deliver) sends them again, in their original order.",
+  options: withGlobal(outboxOptions),
+  load: async () => ({ run: (await outboxCommand()).retryFailed }),
+  examples: [["mkit outbox retry-failed --store sqlite:./vercel-outbox.db", "After fixing the cause"]]
+})
+
+/** `mkit outbox`. */
+const outbox: CommandNode = {
+  name: "outbox",
+  summary: "Inspect and deliver an outbox written by @marketplace-kit/outbox",
+  children: [outboxStatus, outboxDeliver, outboxFailed, outboxRetryFailed]
+}
+
 /** `mkit installation`. */
 const installation: CommandNode = {
   name: "installation",
@@ -186,7 +254,7 @@ const event: CommandNode = { name: "event", summary: "Send an event", children: 
 export const mkit: CommandNode = {
   name: "mkit",
   summary: "Vercel Marketplace installation updates and events, plus a local emulator",
-  children: [installation, event, bulk, serve, schema, demo],
+  children: [installation, event, bulk, outbox, serve, schema, demo],
   examples: [
     ["mkit demo", "See everything work against a local emulator"],
     ["export VERCEL_TOKEN=…", "Then talk to Vercel"],
@@ -196,6 +264,7 @@ export const mkit: CommandNode = {
     ],
     ["mkit event send icfg_123 resource.updated --resource-id db_1 --json", "Send an event, read JSON"],
     ["mkit bulk ops.ndjson --failed failed.ndjson", "Run many operations"],
+    ["mkit outbox deliver --store sqlite:./vercel-outbox.db", "Deliver what an app stored"],
     [
       "mkit serve & mkit installation update icfg_demo_0001 --status ready --base-url http://127.0.0.1:4010 --token mkit_demo_token_0001",
       "Use the emulator"

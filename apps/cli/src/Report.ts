@@ -39,6 +39,10 @@ export const exitCodeOf = (error: CommandError): number => {
   }
 }
 
+/** The exit code of many failures: all of one kind keep that kind's code (e.g. 6 when the API was down); a mix is 1. */
+export const combinedExitCode = (codes: ReadonlySet<number>): number =>
+  codes.size === 0 ? ExitCode.ok : codes.size === 1 ? [...codes][0]! : ExitCode.failure
+
 /**
  * One line for humans: what failed, Vercel's code and message, request id and attempts. Control
  * characters are escaped, as the message quotes text the server sent.
@@ -89,12 +93,12 @@ const verboseLogger = Logger.withConsoleError(
 )
 
 /**
- * Runs a command that uses the global flags: its output is scrubbed of the token, `--verbose`
+ * Runs a command that uses the global flags: its output is scrubbed of the token (and `secrets`), `--verbose`
  * shows the client's debug log (each failed attempt), and a failure is printed and becomes
  * the process exit code (a `CliExit` means the command has reported already).
  */
 export const command =
-  (global: GlobalFlags) =>
+  (global: GlobalFlags, secrets: ReadonlyArray<string> = []) =>
   <R>(effect: Effect.Effect<void, CommandError | CliExit, R>): Effect.Effect<void, CliExit, R> =>
     effect.pipe(
       Effect.catchAll((error) =>
@@ -110,6 +114,9 @@ export const command =
             )
         : (self) => self,
       Effect.withConsole(
-        makeConsole(Option.match(global.token, { onNone: () => [], onSome: (t) => [Redacted.value(t)] }))
+        makeConsole([
+          ...secrets,
+          ...Option.match(global.token, { onNone: () => [], onSome: (t) => [Redacted.value(t)] })
+        ])
       )
     )

@@ -23,8 +23,24 @@ export interface RequestContext {
 /** What a backend fails with: an `HttpError` becomes that response; anything else is a bug (500). */
 export type BackendError = HttpError
 
-/** A backend step may return a Promise, an Effect, or nothing (synchronous success). */
-export type BackendResult = Promise<void> | Effect.Effect<void, BackendError> | undefined
+/**
+ * An answer other than the route's own success status (200 / 201), e.g. 202 Accepted with the id
+ * under which a write was stored for later delivery. Sent as JSON.
+ */
+export interface BackendResponse {
+  readonly status: number
+  readonly body: unknown
+}
+
+/**
+ * A backend step may return a Promise, an Effect, or nothing (synchronous success); what it yields
+ * may be a {@link BackendResponse} to answer instead of the route's success status.
+ */
+export type BackendResult = Promise<Answer> | Effect.Effect<Answer, BackendError> | undefined
+
+// `void`, not `undefined`: backends written as `async () => { … }` return `Promise<void>`.
+// biome-ignore lint/suspicious/noConfusingVoidType: see above
+type Answer = void | BackendResponse
 
 /** The logic behind the two routes; the router only parses, validates and calls these. */
 export interface MarketplaceBackend {
@@ -53,7 +69,7 @@ const majorOf = (effect: unknown): string | undefined => {
 }
 const EFFECT_MAJOR = majorOf(Effect.void)
 
-const isPromiseLike = (value: unknown): value is PromiseLike<void> =>
+const isPromiseLike = (value: unknown): value is PromiseLike<Answer> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
 const describe = (value: unknown): string => {
@@ -64,7 +80,7 @@ const describe = (value: unknown): string => {
 }
 
 /**
- * Awaits what a backend step returned. An Effect runs until done or until `signal` aborts; its typed
+ * Awaits what a backend step returned (yielding its `BackendResponse`, if any). An Effect runs until done or until `signal` aborts; its typed
  * failure is rethrown as is and a defect is rethrown as the underlying error. Anything but a Promise,
  * an Effect of this effect version, or `undefined` is a bug and throws an Error naming `operation`.
  */
@@ -72,7 +88,7 @@ export const runBackend = async (
   result: BackendResult,
   signal: AbortSignal,
   operation: string
-): Promise<void> => {
+): Promise<Answer> => {
   if (result === undefined) return
   if (isPromiseLike(result)) return await result
   if (!Effect.isEffect(result) || majorOf(result) !== EFFECT_MAJOR) {
@@ -81,7 +97,7 @@ export const runBackend = async (
     )
   }
   const exit = await Effect.runPromiseExit(result, { signal })
-  if (Exit.isSuccess(exit)) return
+  if (Exit.isSuccess(exit)) return exit.value
   const failure = Cause.failureOption(exit.cause)
   throw Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
 }

@@ -1,8 +1,15 @@
 export type { Operation } from "@marketplace-kit/core"
-export type { BackendError, BackendResult, MarketplaceBackend, RequestContext } from "./Backend.js"
+export type {
+  BackendError,
+  BackendResponse,
+  BackendResult,
+  MarketplaceBackend,
+  RequestContext
+} from "./Backend.js"
 export { dashboardLink, emulatorBanner } from "./Banner.js"
 export { createEmulator, type Emulator, type EmulatorOptions } from "./backends/emulator.js"
 export { createForwardBackend, type ForwardBackendOptions } from "./backends/forward.js"
+export { createOutboxBackend, type OutboxSink } from "./backends/outbox.js"
 export { type EmulatorServer, type EmulatorServerOptions, startEmulatorServer } from "./EmulatorServer.js"
 export type { IssuedToken } from "./emulator/Auth.js"
 export type { ChaosOptions } from "./emulator/Chaos.js"

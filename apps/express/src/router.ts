@@ -95,12 +95,13 @@ export const marketplaceRouter = (options: MarketplaceRouterOptions): express.Ro
         if (nestsDeeperThan(input, MAX_DEPTH))
           throw HttpError.of(400, `JSON body nests deeper than ${MAX_DEPTH} levels`)
         const body = valid(validate(route.body, input))
-        await runBackend(
+        const answer = await runBackend(
           handlers[route.operation](ctx, id, route.fromBody(body)),
           ctx.signal,
           route.operation
         )
-        res.status(route.successStatus).end()
+        if (answer === undefined) res.status(route.successStatus).end()
+        else res.status(answer.status).json(answer.body)
       } catch (err) {
         // A caller that hung up gets no answer, and its interruption is not a bug.
         if (!ctx.signal.aborted) next(err)

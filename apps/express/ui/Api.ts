@@ -10,11 +10,11 @@ export const call = async (
 ): Promise<Response> => {
   const response = await fetch(new URL(path, apiBase()), {
     method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" })
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers:
+      body === undefined
+        ? { authorization: `Bearer ${token}` }
+        : { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
     cache: "no-store"
   })
   if (!response.ok) {

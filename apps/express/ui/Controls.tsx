@@ -99,11 +99,10 @@ const RateLimitForm = ({
       aria-labelledby="rate-limit-heading"
       onSubmit={(event) => {
         event.preventDefault()
-        const burstValue = optionalNumber(burst)
         act("Set the rate limit", () =>
           call("PUT", "rate-limit", {
             requestsPerSecond: Number(rate),
-            ...(burstValue === undefined ? {} : { burst: burstValue }),
+            burst: optionalNumber(burst),
             retryAfter
           })
         )
@@ -149,14 +148,13 @@ const ChaosForm = ({ current, act, call }: { current: ChaosOptions | null; act: 
       aria-labelledby="chaos-heading"
       onSubmit={(event) => {
         event.preventDefault()
-        const latencyMs = optionalNumber(latency)
         act("Set chaos", () =>
           call("PUT", "chaos", {
             seed: Number(seed),
             errorRate: Number(error),
             dropRate: Number(drop),
             stallRate: Number(stall),
-            ...(latencyMs === undefined ? {} : { latencyMs })
+            latencyMs: optionalNumber(latency)
           })
         )
       }}
@@ -210,13 +208,10 @@ const TokenControl = ({
       aria-labelledby="token-heading"
       onSubmit={(event) => {
         event.preventDefault()
-        const graceSeconds = optionalNumber(grace)
         act(`Issue a new token for ${installationId}`, async () => {
-          const response = await call(
-            "POST",
-            `installations/${encodeURIComponent(installationId)}/token`,
-            graceSeconds === undefined ? {} : { graceSeconds }
-          )
+          const response = await call("POST", `installations/${encodeURIComponent(installationId)}/token`, {
+            graceSeconds: optionalNumber(grace)
+          })
           const body = (await response.json()) as { token: string; expiresAt: string | null }
           setCopied(false)
           setIssued({ installationId, token: body.token, expiresAt: body.expiresAt })

@@ -1,17 +1,9 @@
 import type { BillingPlan, BillingPlanDetail } from "@marketplace-kit/core"
 import { dateTime, plain } from "./Format.js"
 
-const KNOWN = new Set([
-  "id",
-  "type",
-  "name",
-  "description",
-  "paymentMethodRequired",
-  "cost",
-  "details",
-  "highlightedDetails",
-  "effectiveDate"
-])
+declare const __MKIT_PLAN_FIELDS__: ReadonlyArray<string>
+
+const KNOWN = new Set(__MKIT_PLAN_FIELDS__)
 
 const Rows = ({ rows, className }: { rows: ReadonlyArray<BillingPlanDetail>; className: string }) => (
   <dl class={className}>

@@ -1,3 +1,4 @@
+import { BillingPlan } from "@marketplace-kit/core"
 import { buildSync } from "esbuild"
 
 const UI_DIR = new URL("./", import.meta.url).pathname
@@ -12,6 +13,8 @@ const bundle = (entry: string): string => {
     target: ["es2022", "chrome111", "firefox115", "safari16.4"],
     jsx: "automatic",
     jsxImportSource: "preact",
+    // The plan card lays out the spec's fields itself and lists any others: core's schema names them.
+    define: { __MKIT_PLAN_FIELDS__: JSON.stringify(Object.keys(BillingPlan.shape)) },
     legalComments: "none",
     logLevel: "silent"
   })

@@ -126,13 +126,14 @@ export interface OutboxService {
 /** What delivers an op: the client's two calls. */
 export type Sender = Pick<MarketplaceClientService, "updateInstallation" | "createEvent">
 
+// Absent fields are `undefined` here and left out when the error is stored as JSON.
 const storedError = (error: MarketplaceError): Store.StoredError => ({
   type: error._tag,
   message: error.message,
-  ...(error.status === undefined ? {} : { status: error.status }),
-  ...(error.code === undefined ? {} : { code: error.code }),
+  status: error.status,
+  code: error.code,
   attempts: error.attempts,
-  ...(error.requestId === undefined ? {} : { requestId: error.requestId })
+  requestId: error.requestId
 })
 
 const FOLLOWING_LIMIT = 100
@@ -337,10 +338,7 @@ export const make = (
       stop,
       drain,
       stats,
-      failed: (page = {}) =>
-        provide(
-          Store.listFailed({ limit: page.limit ?? 1000, ...(page.afterId ? { afterId: page.afterId } : {}) })
-        ),
+      failed: (page = {}) => provide(Store.listFailed({ limit: page.limit ?? 1000, afterId: page.afterId })),
       retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () => signal)
     } satisfies OutboxService
   })

@@ -35,7 +35,4 @@ export const layer = (
 ): Layer.Layer<SqlClient.SqlClient, SqlError | ConfigError.ConfigError> =>
   storeKind(url) === "sqlite"
     ? SqliteClient.layer({ filename: url.slice("sqlite:".length) })
-    : PgClient.layer({
-        url: Redacted.make(url),
-        ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
-      })
+    : PgClient.layer({ url: Redacted.make(url), maxConnections: options.maxConnections })

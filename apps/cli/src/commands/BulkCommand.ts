@@ -16,6 +16,7 @@ import { forEachBatch } from "../LineInput.js"
 import type { BulkFlags } from "../options/BulkOptions.js"
 import * as Progress from "../Progress.js"
 import * as Report from "../Report.js"
+import * as Signals from "../Signals.js"
 import { UsageError } from "../UsageError.js"
 
 /** The most lines in flight at once: far past what one installation API needs, and memory stays small. */
@@ -30,10 +31,6 @@ const BATCH = 500
 // Node 20). Without growth: 162–170 MB on Node 24, at 7–11% more CPU (more scavenges); a bulk run
 // waits on the API's rate limit, not on CPU. See nodejs/node#62723.
 const boundYoungGeneration = () => V8.setFlagsFromString("--semi-space-growth-factor=1")
-
-/** Exit codes after a signal: 128 + its number, as shells report them. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const
-type StopSignal = keyof typeof SIGNAL_EXIT
 
 /** A failed or invalid line as reported: its number, its error as JSON and as one line of text. */
 interface Failure {
@@ -57,10 +54,6 @@ const storedFailure = (op: Store.StoredOp): Failure => {
   const code = Report.exitCodeOf({ _tag: error.type } as Report.CommandError)
   return { line, code, json: { line, error }, text: `line ${line}: ${error.message}` }
 }
-
-// All failures of one kind keep that kind's exit code (e.g. 6 when the API was down); a mix is 1.
-const overallExitCode = (codes: ReadonlySet<number>) =>
-  codes.size === 0 ? ExitCode.ok : codes.size === 1 ? [...codes][0]! : ExitCode.failure
 
 const parseError = (state: string) => (error: { readonly message: string }) =>
   new UsageError({ message: `--state: ${state}: ${error.message}` })
@@ -137,37 +130,6 @@ const dryRun = (flags: BulkFlags, options: Api.Settings) =>
     if (code !== ExitCode.ok) return yield* new CliExit({ code })
   })
 
-/**
- * Replaces the process's handlers of SIGINT, SIGTERM and SIGHUP for the life of the scope: the first
- * signal completes `stop`; a second one exits at once (the state file is consistent at every commit).
- */
-const trapSignals = (stop: Deferred.Deferred<StopSignal>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = new Map<StopSignal, Array<NodeJS.SignalsListener>>()
-      const handlers = new Map<StopSignal, NodeJS.SignalsListener>()
-      let signalled = false
-      for (const signal of Object.keys(SIGNAL_EXIT) as Array<StopSignal>) {
-        saved.set(signal, process.listeners(signal))
-        process.removeAllListeners(signal)
-        const handler = () => {
-          if (signalled) process.exit(SIGNAL_EXIT[signal])
-          signalled = true
-          Deferred.unsafeDone(stop, Effect.succeed(signal))
-        }
-        handlers.set(signal, handler)
-        process.on(signal, handler)
-      }
-      return { saved, handlers }
-    }),
-    ({ saved, handlers }) =>
-      Effect.sync(() => {
-        for (const [signal, handler] of handlers) process.off(signal, handler)
-        for (const [signal, listeners] of saved)
-          for (const listener of listeners) process.on(signal, listener)
-      })
-  )
-
 const statePathOf = (flags: BulkFlags): Effect.Effect<string, UsageError> => {
   if (Option.isSome(flags.state)) return Effect.succeed(flags.state.value)
   if (flags.file === "-") {
@@ -229,8 +191,8 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
       const resent = yield* Store.countAttemptedPending
       yield* Store.releaseAllLeases
 
-      const stop = yield* Deferred.make<StopSignal>()
-      yield* trapSignals(stop)
+      const stop = yield* Deferred.make<Signals.StopSignal>()
+      yield* Signals.trap(stop)
       let invalidNow = 0
       let deliveredNow = 0
       let read = 0
@@ -297,7 +259,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
       let afterId: string | undefined
       while (true) {
         const page = yield* Effect.mapError(
-          Store.listFailed({ limit: BATCH, rejected: true, ...(afterId === undefined ? {} : { afterId }) }),
+          Store.listFailed({ limit: BATCH, rejected: true, afterId }),
           parseError(state)
         )
         if (page.length === 0) break
@@ -328,7 +290,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
 
     if (failedFile !== undefined) yield* failedFile.commit
     const { signal, after, before, resent, codes, failuresJson, failedCount, rejectedCount } = outcome
-    const code = signal !== undefined ? SIGNAL_EXIT[signal] : overallExitCode(codes)
+    const code = signal !== undefined ? Signals.SIGNAL_EXIT[signal] : Report.combinedExitCode(codes)
     const finished = signal === undefined && after.pending === 0 && after.inFlight === 0
     // A finished run with nothing failed needs no state; one with failures keeps it, so a re-run reports them.
     if (finished && codes.size === 0) {
@@ -351,7 +313,7 @@ export const run = (flags: BulkFlags): Effect.Effect<void, CliExit> => {
             exitCode: code,
             dryRun: false,
             ...counts,
-            ...(signal === undefined ? {} : { interrupted: signal }),
+            interrupted: signal,
             durationMs: Date.now() - started,
             failures: failuresJson
           })

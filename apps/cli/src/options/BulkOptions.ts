@@ -1,6 +1,6 @@
 import * as Args from "@effect/cli/Args"
 import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
+import { integerWithDefault, optionalText } from "./Flag.js"
 import type { globalOptions } from "./GlobalOptions.js"
 
 /** Arguments and own flags (global flags aside) of `mkit bulk`. */
@@ -8,24 +8,16 @@ export const bulkOptions = {
   file: Args.text({ name: "file|-" }).pipe(
     Args.withDescription("NDJSON file of operations, or - for stdin.")
   ),
-  concurrency: Options.integer("concurrency").pipe(
-    Options.withPseudoName("n"),
-    Options.withDescription("Requests in flight at once, 1 to 256 (default 4)."),
-    Options.withDefault(4)
+  concurrency: integerWithDefault("concurrency", "n", "Requests in flight at once, 1 to 256 (default 4).", 4),
+  failed: optionalText(
+    "failed",
+    "file",
+    "Write every line that did not succeed, verbatim, to this file (for a re-run); checked writable before anything is sent, replaced whole at the end."
   ),
-  failed: Options.text("failed").pipe(
-    Options.withPseudoName("file"),
-    Options.withDescription(
-      "Write every line that did not succeed, verbatim, to this file (for a re-run); checked writable before anything is sent, replaced whole at the end."
-    ),
-    Options.optional
-  ),
-  state: Options.text("state").pipe(
-    Options.withPseudoName("file"),
-    Options.withDescription(
-      "Progress file, so re-running the command resumes (default <file>.mkit-state; required for stdin). Removed once every line succeeded."
-    ),
-    Options.optional
+  state: optionalText(
+    "state",
+    "file",
+    "Progress file, so re-running the command resumes (default <file>.mkit-state; required for stdin). Removed once every line succeeded."
   )
 } as const
 

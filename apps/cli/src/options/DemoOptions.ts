@@ -1,12 +1,11 @@
 import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
+import { toggle } from "./Flag.js"
 
 /** Flags of `mkit demo`. */
 export const demoOptions = {
-  keepOpen: Options.boolean("keep-open").pipe(
-    Options.withDescription(
-      "Keep the emulator running after the walkthrough (until Ctrl-C) and print its dashboard link."
-    )
+  keepOpen: toggle(
+    "keep-open",
+    "Keep the emulator running after the walkthrough (until Ctrl-C) and print its dashboard link."
   )
 }
 

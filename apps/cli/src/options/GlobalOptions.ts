@@ -1,6 +1,7 @@
 import type * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
+import { optionalInteger, optionalText, toggle } from "./Flag.js"
 
 /** Connection, retry and output flags shared by every command that talks to the API. */
 export const globalOptions = {
@@ -16,34 +17,23 @@ export const globalOptions = {
     Options.withDescription("API origin (else $VERCEL_API_URL, else https://api.vercel.com)."),
     Options.optional
   ),
-  timeout: Options.text("timeout").pipe(
-    Options.withPseudoName("duration"),
-    Options.withDescription("Per-attempt timeout, e.g. 10s or 500ms (default 10s)."),
-    Options.optional
+  timeout: optionalText("timeout", "duration", "Per-attempt timeout, e.g. 10s or 500ms (default 10s)."),
+  retries: optionalInteger(
+    "retries",
+    "n",
+    "Retries after the first attempt on 408/429/5xx/network errors (default 4; 0 = none)."
   ),
-  retries: Options.integer("retries").pipe(
-    Options.withPseudoName("n"),
-    Options.withDescription(
-      "Retries after the first attempt on 408/429/5xx/network errors (default 4; 0 = none)."
-    ),
-    Options.optional
+  retryDelay: optionalText(
+    "retry-delay",
+    "duration",
+    "Base delay of the exponential retry backoff, e.g. 200ms."
   ),
-  retryDelay: Options.text("retry-delay").pipe(
-    Options.withPseudoName("duration"),
-    Options.withDescription("Base delay of the exponential retry backoff, e.g. 200ms."),
-    Options.optional
+  json: toggle("json", "Print one JSON object on stdout (result or error) instead of text."),
+  dryRun: toggle(
+    "dry-run",
+    "Print the request (method, URL, headers with the token redacted, body); send nothing."
   ),
-  json: Options.boolean("json").pipe(
-    Options.withDescription("Print one JSON object on stdout (result or error) instead of text.")
-  ),
-  dryRun: Options.boolean("dry-run").pipe(
-    Options.withDescription(
-      "Print the request (method, URL, headers with the token redacted, body); send nothing."
-    )
-  ),
-  verbose: Options.boolean("verbose").pipe(
-    Options.withDescription("Log each request and its outcome on stderr.")
-  )
+  verbose: toggle("verbose", "Log each request and its outcome on stderr.")
 } as const
 
 /** The parsed global flags. */

@@ -224,7 +224,7 @@ export const createEmulator = (options: EmulatorOptions = {}): Emulator => {
           dataFile: {
             path: options.dataFile,
             replayed: opened.entries.length,
-            ...(opened.cut === undefined ? {} : { cut: opened.cut })
+            cut: opened.cut
           }
         }),
     adminToken,

@@ -175,7 +175,7 @@ export class Journal {
         if (cut !== undefined || size !== buffer.length) fs.fdatasyncSync(fd)
         if (existing === undefined) syncDirectory(path)
         const journal = new Journal(fd, lock, entries.at(-1)?.sequence ?? 0, size, io)
-        return { journal, entries, ...(cut === undefined ? {} : { cut }) }
+        return { journal, entries, cut }
       } catch (error) {
         fs.closeSync(fd)
         throw error

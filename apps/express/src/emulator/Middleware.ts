@@ -46,7 +46,7 @@ export const recordRequests =
         ...(error === undefined
           ? {}
           : { error: { code: error.body.error.code, message: error.body.error.message } }),
-        ...(error?.issues === undefined ? {} : { issues: error.issues }),
+        issues: error?.issues,
         ...(fault === undefined || fault === "none" ? {} : { chaos: fault })
       })
     })

@@ -53,7 +53,7 @@ export const checkInstallations = (
     if (seen.has(checked.data))
       throw new Error(`${at}.id: duplicate installation ${JSON.stringify(checked.data)}`)
     seen.add(checked.data)
-    return { id: checked.data, token, ...(expiresAt === undefined ? {} : { expiresAt }) }
+    return { id: checked.data, token, expiresAt }
   })
 }
 

@@ -10,12 +10,29 @@ const declaredLength = (response: HttpClientResponse.HttpClientResponse): number
   return header === undefined ? Number.NaN : Number(header)
 }
 
+/** The first `errorBodyLimit` bytes of `chunks` as text. @internal */
+export const capped = (chunks: ReadonlyArray<Uint8Array>): string => {
+  const bytes = new Uint8Array(
+    Math.min(
+      errorBodyLimit,
+      chunks.reduce((n, c) => n + c.length, 0)
+    )
+  )
+  let offset = 0
+  for (const chunk of chunks) {
+    if (offset >= bytes.length) break
+    bytes.set(chunk.subarray(0, bytes.length - offset), offset)
+    offset += chunk.length
+  }
+  return new TextDecoder().decode(bytes)
+}
+
 /**
  * Reads a success body without keeping it: to its end when it fits `errorBodyLimit` (so the
  * connection can be reused), else the stream is cancelled past the limit, which closes the
  * connection. Vercel's successes are empty or tiny; reading a big one whole would not be kept, yet its
  * chunks are garbage the runtime collects late (measured on Node 24: a 50 MB body drained whole grew
- * RSS by 88 MB, 60 MB on Node 20), and the attempt would wait for all of it.
+ * RSS by 88 MB; 49–65 MB on Node 20), and the attempt would wait for all of it.
  * @internal
  */
 export const drain = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
@@ -47,20 +64,6 @@ export const readCapped = (response: HttpClientResponse.HttpClientResponse): Eff
             return { chunks: read.chunks, size: read.size + chunk.length }
           }
         ),
-        Effect.map(({ chunks }) => {
-          const bytes = new Uint8Array(
-            Math.min(
-              errorBodyLimit,
-              chunks.reduce((n, c) => n + c.length, 0)
-            )
-          )
-          let offset = 0
-          for (const chunk of chunks) {
-            if (offset >= bytes.length) break
-            bytes.set(chunk.subarray(0, bytes.length - offset), offset)
-            offset += chunk.length
-          }
-          return new TextDecoder().decode(bytes)
-        }),
+        Effect.map(({ chunks }) => capped(chunks)),
         Effect.orElseSucceed(() => "")
       )
