@@ -23,6 +23,17 @@ export default defineConfig({
       "packages/*",
       "apps/*",
       "packaging",
+      // The client's Effect-API tests again, on the Promise facade's fetch transport instead of
+      // @effect/platform's FetchHttpClient (see `clientFor`): one request path, both transports.
+      {
+        test: {
+          name: "client-fetch",
+          root: "packages/client",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/promise-entry.test.ts", "test/timeout-fail.test.ts"],
+          env: { MKIT_CLIENT_TRANSPORT: "fetch" }
+        }
+      },
       { test: { name: "bench", root: "bench", include: ["test/**/*.test.ts"] } },
       {
         test: {

@@ -38,6 +38,7 @@ describe("pnpm bench --quick", () => {
       "raw fetch",
       "@vercel/sdk",
       "ours (Promise facade)",
+      "ours (@marketplace-kit/client/promise)",
       "ours (Effect API)",
       "ours (core validate)",
       "bare Express 5",

@@ -27,8 +27,8 @@ export const bundleSizes = async () => ({
     await marketplaceUpdateInstallation(sdk, { integrationConfigurationId: "icfg", requestBody: { status: "ready" } })
     await marketplaceCreateEvent(sdk, { integrationConfigurationId: "icfg", requestBody: { event: { type: "installation.updated" } } })
   `),
-  "ours (Promise facade)": await bundleSize(`
-    import { createMarketplaceClient } from "@marketplace-kit/client"
+  "ours (@marketplace-kit/client/promise)": await bundleSize(`
+    import { createMarketplaceClient } from "@marketplace-kit/client/promise"
     const client = createMarketplaceClient({ token: process.env.VERCEL_TOKEN ?? "" })
     await client.updateInstallation("icfg", { status: "ready" })
     await client.createEvent("icfg", { type: "installation.updated" })

@@ -1,10 +1,4 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as Headers from "@effect/platform/Headers"
-import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import {
   formatIssues,
   type MarketplaceEvent,
@@ -22,13 +16,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
-import * as Body from "./internal/Body.js"
 import { optionIssues, tokenIssue } from "./internal/Options.js"
 import { scrubber, scrubDeep } from "./internal/Scrub.js"
 import * as TokenCache from "./internal/TokenCache.js"
+import * as Transport from "./internal/Transport.js"
 import { timeoutFail } from "./internal/timeoutFail.js"
 import {
   errorForStatus,
@@ -109,43 +102,29 @@ const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
 // What a request needs from its token: the headers carrying it, and a scrubber for what the server sends back.
 interface Credential {
-  readonly headers: Headers.Headers
+  readonly headers: Readonly<Record<string, string>>
   readonly scrub: (text: string) => string
 }
 
 const credential = (options: PlanOptions, token: string): Credential | string =>
   tokenIssue(token) ?? {
-    headers: Headers.fromInput(requestHeaders(options, token)),
+    headers: requestHeaders(options, token),
     scrub: scrubber(token)
   }
-
-// fetch follows redirects unless told not to; a followed 303 turns the PATCH into a GET elsewhere.
-const manualRedirects: RequestInit = { redirect: "manual" }
-const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.contextWithEffect((context: Context.Context<never>) => {
-    const init = Context.getOption(context, FetchHttpClient.RequestInit)
-    return Effect.provideService(
-      effect,
-      FetchHttpClient.RequestInit,
-      Option.isNone(init) ? manualRedirects : { ...init.value, redirect: "manual" }
-    )
-  })
 
 // A token the server refused: the one refresh a call gets is worth it.
 const refusesToken = (error: MarketplaceError): boolean =>
   error._tag === "Unauthorized" || (error._tag === "Forbidden" && error.body?.invalidToken === true)
 
-/** Builds the client on a given `HttpClient` value; `MarketplaceClient.make` does the same with the one in context. */
-export const fromHttpClient = (
-  httpClient: HttpClient.HttpClient,
+/**
+ * The client on a transport: the one request path of both APIs (`fromHttpClient` for Effect users,
+ * the Promise facade on plain fetch).
+ * @internal
+ */
+export const fromTransport = (
+  transport: Transport.Transport,
   options: ClientOptions
 ): MarketplaceClientService => {
-  // The platform's own HTTP span would end holding the request, whose headers serialize the token
-  // in clear outside a fiber (e.g. in an exporter); each attempt gets a span of ours instead.
-  const client = HttpClient.transform(
-    HttpClient.withTracerDisabledWhen(httpClient, () => true),
-    withoutRedirects
-  )
   const issues: Array<ValidationIssue> = [...optionIssues(options)]
   // With bad options no call sends anything, so nothing here may throw on them.
   const policy = issues.length > 0 ? Retry.defaultRetryPolicy : Retry.retryPolicy(options.retry)
@@ -181,15 +160,13 @@ export const fromHttpClient = (
     } catch {
       return refuse([{ path: "body", message: "is not serializable as JSON" }])
     }
-    // The same bytes and headers `HttpClientRequest.bodyJson` gives, so any HttpClient reads it as before.
-    const body = HttpBody.text(json, "application/json")
     // Per call, read by every attempt's error and by the call's span at the end.
     const progress = { attempts: 0, status: undefined as number | undefined }
 
     // Annotated here rather than around the whole call: it is the client's only log line, and a
     // log-annotation scope per call costs more than the rest of its bookkeeping.
     const failed = (error: MarketplaceError) =>
-      Effect.zipRight(
+      Effect.andThen(
         Effect.annotateLogs(
           Effect.logDebug(`attempt ${progress.attempts} failed: ${error.message}`),
           logAnnotations
@@ -197,9 +174,9 @@ export const fromHttpClient = (
         Effect.fail(error)
       )
 
-    const fromResponse = (response: HttpClientResponse.HttpClientResponse, { scrub }: Credential) =>
+    const fromResponse = (response: Transport.Response, { scrub }: Credential) =>
       Effect.gen(function* () {
-        const text = yield* Body.readCapped(response)
+        const text = yield* response.readCapped
         const now = yield* Clock.currentTimeMillis
         // Scrubbed after parsing too: JSON may spell the token with escapes that only parsing resolves.
         const parsed = parseVercelError(scrub(text))
@@ -229,13 +206,13 @@ export const fromHttpClient = (
         )
       })
 
-    const fromTransport = (error: HttpClientError.HttpClientError, { scrub }: Credential) =>
+    const transportError = (error: Transport.Failure, { scrub }: Credential) =>
       new TransportError({
         method,
         path,
         attempts: progress.attempts,
         message: scrub(
-          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause ?? error.description)} (${plural(progress.attempts)})`
+          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause)} (${plural(progress.attempts)})`
         )
       })
 
@@ -250,24 +227,24 @@ export const fromHttpClient = (
       )
 
     const exchange = (
-      request: HttpClientRequest.HttpClientRequest,
+      request: Effect.Effect<Transport.Response, Transport.Failure>,
       credential: Credential,
       attemptSpan: Tracer.Span
     ) =>
-      Effect.matchEffect(client.execute(request), {
-        onFailure: (error) => failed(fromTransport(error, credential)),
+      Effect.matchEffect(request, {
+        onFailure: (error) => failed(transportError(error, credential)),
         onSuccess: (response) => {
           progress.status = response.status
           attemptSpan.attribute("http.response.status_code", response.status)
           return response.status >= 200 && response.status < 300
-            ? Body.drain(response)
+            ? response.drain
             : Effect.flatMap(fromResponse(response, credential), failed)
         }
       })
 
     // Every attempt with one token, retried by `Retry.schedule`; its budget counts from `startedAt`.
     const attempts = (credential: Credential, clock: Clock.Clock, startedAt: number) => {
-      const request = HttpClientRequest.make(method)(plan.url, { headers: credential.headers, body })
+      const request = transport({ method, url: plan.url, headers: credential.headers, body: json })
       const attempt = Effect.suspend(() => {
         progress.attempts++
         progress.status = undefined
@@ -371,11 +348,17 @@ export const fromHttpClient = (
   } satisfies MarketplaceClientService
 }
 
+/** Builds the client on a given `HttpClient` value; `MarketplaceClient.make` does the same with the one in context. */
+export const fromHttpClient = (
+  httpClient: HttpClient.HttpClient,
+  options: ClientOptions
+): MarketplaceClientService => fromTransport(Transport.fromHttpClient(httpClient), options)
+
+// Pure so that a bundle of the Promise facade, which never uses it, drops it and the Layer and Config code it needs.
 /** The client as a service: `yield* MarketplaceClient`, provided by `MarketplaceClient.layer` or `.layerConfig`. */
-export class MarketplaceClient extends Context.Tag("@marketplace-kit/client/MarketplaceClient")<
-  MarketplaceClient,
-  MarketplaceClientService
->() {
+export class MarketplaceClient extends /* @__PURE__ */ Context.Tag(
+  "@marketplace-kit/client/MarketplaceClient"
+)<MarketplaceClient, MarketplaceClientService>() {
   /** Builds the client on the `HttpClient` in context (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layer`). */
   static readonly make = (
     options: ClientOptions

@@ -6,7 +6,14 @@ export type {
   ValidationIssue,
   VercelErrorDetail
 } from "@marketplace-kit/core"
-export * from "./MarketplaceClient.js"
+export {
+  type ClientOptions,
+  defaultTimeout,
+  fromHttpClient,
+  MarketplaceClient,
+  type MarketplaceClientService,
+  type TokenSource
+} from "./MarketplaceClient.js"
 export * from "./MarketplaceError.js"
 export * from "./promise.js"
 export {

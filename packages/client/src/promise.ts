@@ -1,12 +1,11 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
 import type { MarketplaceEvent, Notification, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { type ClientOptions, fromHttpClient } from "./MarketplaceClient.js"
+import { fetchTransport } from "./internal/FetchTransport.js"
+import { type ClientOptions, fromTransport } from "./MarketplaceClient.js"
 import type { RetryOptions } from "./Retry.js"
 
 // `@marketplace-kit/client/promise`: everything a Promise user needs. The entry is bundled on its own,
@@ -82,12 +81,6 @@ const run = (effect: Effect.Effect<void, unknown>, signal: AbortSignal | undefin
   })
 }
 
-// Built once and shared: it holds no per-client state, and building the layer per client (a forwarder
-// may make one per caller token) would cost far more than the client itself.
-let fetchClient: HttpClient.HttpClient | undefined
-const fetchHttpClient = (): HttpClient.HttpClient =>
-  (fetchClient ??= Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)))
-
 const env = (name: string): string | undefined =>
   typeof process === "undefined" ? undefined : process.env[name]
 
@@ -102,7 +95,7 @@ const tokenOption = (token: PromiseClientOptions["token"]): ClientOptions["token
 
 /** The client on global `fetch`, for code that does not use Effect. Same validation, retries and errors. */
 export const createMarketplaceClient = (options: PromiseClientOptions = {}): PromiseMarketplaceClient => {
-  const client = fromHttpClient(fetchHttpClient(), {
+  const client = fromTransport(fetchTransport, {
     token: tokenOption(options.token),
     baseUrl: options.baseUrl ?? env("VERCEL_API_URL"),
     timeout: options.timeoutMs,

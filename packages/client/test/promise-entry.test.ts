@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs"
 import { builtinModules, createRequire } from "node:module"
+import { inspect } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ID, TOKEN } from "./support/fixtures.js"
 import { startServer, type TestServer } from "./support/TestServer.js"
@@ -67,5 +68,8 @@ describe.each(Object.keys(entries))("@marketplace-kit/client/promise (%s build)"
     expect(invalid).toBeInstanceOf(ValidationError)
     expect(invalid).toMatchObject({ attempts: 0, issues: [{ path: "status" }] })
     expect([gone, invalid].every(isMarketplaceError)).toBe(true)
+    // Minified, yet the classes keep their names: Node prints `NotFound: …`, not a mangled `xy [NotFound]: …`.
+    expect([NotFound.name, ValidationError.name]).toEqual(["NotFound", "ValidationError"])
+    expect(inspect(gone)).toMatch(/^NotFound: POST /)
   })
 })

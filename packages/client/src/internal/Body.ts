@@ -10,6 +10,23 @@ const declaredLength = (response: HttpClientResponse.HttpClientResponse): number
   return header === undefined ? Number.NaN : Number(header)
 }
 
+/** The first `errorBodyLimit` bytes of `chunks` as text. @internal */
+export const capped = (chunks: ReadonlyArray<Uint8Array>): string => {
+  const bytes = new Uint8Array(
+    Math.min(
+      errorBodyLimit,
+      chunks.reduce((n, c) => n + c.length, 0)
+    )
+  )
+  let offset = 0
+  for (const chunk of chunks) {
+    if (offset >= bytes.length) break
+    bytes.set(chunk.subarray(0, bytes.length - offset), offset)
+    offset += chunk.length
+  }
+  return new TextDecoder().decode(bytes)
+}
+
 /**
  * Reads a success body to its end without keeping it (so the connection can be reused). A body of
  * declared small size, the usual empty one, is read in one go; any other is streamed and dropped.
@@ -37,20 +54,6 @@ export const readCapped = (response: HttpClientResponse.HttpClientResponse): Eff
             return { chunks: read.chunks, size: read.size + chunk.length }
           }
         ),
-        Effect.map(({ chunks }) => {
-          const bytes = new Uint8Array(
-            Math.min(
-              errorBodyLimit,
-              chunks.reduce((n, c) => n + c.length, 0)
-            )
-          )
-          let offset = 0
-          for (const chunk of chunks) {
-            if (offset >= bytes.length) break
-            bytes.set(chunk.subarray(0, bytes.length - offset), offset)
-            offset += chunk.length
-          }
-          return new TextDecoder().decode(bytes)
-        }),
+        Effect.map(({ chunks }) => capped(chunks)),
         Effect.orElseSucceed(() => "")
       )

@@ -66,7 +66,7 @@ export const make = <C>(
         // that the first caller being interrupted does not leave the others waiting forever.
         const entry: Entry<C> = { deferred: Deferred.unsafeMake(FiberId.none) }
         cache.set(id, entry)
-        return Effect.zipRight(Effect.forkDaemon(lookup(id, entry)), Deferred.await(entry.deferred))
+        return Effect.andThen(Effect.forkDaemon(lookup(id, entry)), Deferred.await(entry.deferred))
       }),
     /** Forgets `value` (a token the server refused) so the next `get` asks the source again. */
     invalidate: (id: string, value: C): void => {

@@ -39,7 +39,7 @@ export const timeoutFail = <A, E, E2>(
             // which must find the timer to clear.
             const timer = setTimeout(() => {
               child.removeObserver(onDone)
-              resume(Effect.zipRight(Fiber.interrupt(child), onTimeout()))
+              resume(Effect.andThen(Fiber.interrupt(child), onTimeout()))
             }, millis)
             const onDone = (exit: Exit.Exit<Exit.Exit<A, E>>) => {
               clearTimeout(timer)
