@@ -181,7 +181,7 @@ const OUTBOX_GOAL = 0.7
 const outbox = await outboxThroughput(
   quick
     ? { ops: 40, concurrency: 4, rounds: 1, bulkLines: 1000, bulkSendLines: 100 }
-    : { ops: 3000, concurrency: 16, rounds: 3, bulkLines: 300_000, bulkSendLines: 20_000 }
+    : { ops: 2000, concurrency: 16, rounds: 3, bulkLines: 300_000, bulkSendLines: 10_000 }
 )
 const outboxBase = outbox.throughput["bare client (Promise facade), no store"]!
 const outboxGoal = (name: string) => {
