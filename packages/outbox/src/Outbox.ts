@@ -231,14 +231,7 @@ export const make = (
         message: `delivery outlasted its ${leaseMs} ms lease`
       })
 
-    // `sent` frees the op's slot as soon as its request is done: the store update that follows only
-    // waits for a group commit, and the installation's next op stays unclaimable until it lands.
-    const deliver = (
-      op: Store.StoredOp,
-      leaseEnd: number,
-      onOutcome: StartOptions["onOutcome"],
-      sent: Effect.Effect<void>
-    ) =>
+    const deliver = (op: Store.StoredOp, leaseEnd: number, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
@@ -250,7 +243,6 @@ export const make = (
             })
           )
         )
-        yield* sent
         const now = Date.now()
         let outcome: DeliveryOutcome
         if (Either.isRight(result)) {
@@ -296,24 +288,20 @@ export const make = (
             // would send it twice.
             if (active.has(op.id)) continue
             active.add(op.id)
+            // The slot stays taken until the outcome is committed, not only until the response: ops sent
+            // but not yet recorded count as in flight, so a crash re-sends at most `concurrency` of them.
             inFlight++
-            let freed = false
-            const sent = Effect.suspend(() => {
-              if (freed) return Effect.void
-              freed = true
+            const release = Effect.sync(() => {
+              active.delete(op.id)
               inFlight--
-              return signal
             })
             yield* FiberSet.run(
               deliveries,
               Effect.interruptible(
-                // Once its completion has committed, the installation's next op is claimable: wake the loop again.
+                // Once its outcome has committed, the installation's next op is claimable: wake the loop again.
                 Effect.ensuring(
-                  deliver(op, now + leaseMs, onOutcome, sent),
-                  Effect.all(
-                    [Effect.sync(() => active.delete(op.id)), sent, signal, Queue.offer(settled, undefined)],
-                    { discard: true }
-                  )
+                  deliver(op, now + leaseMs, onOutcome),
+                  Effect.all([release, signal, Queue.offer(settled, undefined)], { discard: true })
                 )
               )
             )
