@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { ServerError } from "../src/index.js"
 import { clientFor, ID } from "./support/fixtures.js"
-import { testServer } from "./support/TestServer.js"
+import { testServer, wasAborted } from "./support/TestServer.js"
 
 const MB = 1024 * 1024
 
@@ -39,7 +39,7 @@ describe("bodies are bounded", () => {
   )
 
   it.scopedLive(
-    "a 50 MB success body is drained without being kept: the call succeeds, RSS stays bounded",
+    "a 50 MB success body is read up to 64 KiB, then the connection closed: the call succeeds, RSS stays bounded",
     () =>
       Effect.gen(function* () {
         const server = yield* testServer([{ status: 200, bodyBytes: 50 * MB }])
@@ -47,6 +47,20 @@ describe("bodies are bounded", () => {
         const { growth } = yield* peakRssGrowth(client.updateInstallation(ID, { status: "ready" }))
         expect(growth, `RSS grew by ${(growth / MB).toFixed(1)} MB`).toBeLessThan(64 * MB)
         expect(server.requests).toHaveLength(1)
+        // The rest was never read: the server could not finish sending it.
+        expect(yield* Effect.promise(() => wasAborted(server.requests[0]))).toBe(true)
+      })
+  )
+
+  it.scopedLive(
+    "a chunked success body within the cap is read to its end, so the connection can be reused",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* testServer([{ status: 201, bodyBytes: 40 * 1024 }])
+        const client = yield* clientFor(server.url, { retry: false })
+        yield* client.createEvent(ID, { type: "installation.updated" })
+        expect(server.requests).toHaveLength(1)
+        expect(yield* Effect.promise(() => wasAborted(server.requests[0]))).toBe(false)
       })
   )
 

@@ -1,3 +1,4 @@
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -6,8 +7,10 @@ import * as Fiber from "effect/Fiber"
 // Node fires longer timers at once; a timeout that long can never be reached anyway.
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-// Effect's own real-time clock; any other (e.g. a TestClock) gets `Effect.timeoutTo`, which runs on it.
-const liveClock = Effect.runSync(Effect.clock)
+// Effect's own real-time clocks (the default one among them); any other (e.g. a TestClock) gets
+// `Effect.timeoutTo`, which runs on it. Told apart by prototype rather than by running an effect at
+// import, which would pull Effect's synchronous runner into every bundle of the Promise facade.
+const liveClock: unknown = Object.getPrototypeOf(Clock.make())
 
 /**
  * `Effect.timeoutFail` for the hot path: Effect's own races two forked fibers (the effect and a
@@ -25,7 +28,7 @@ export const timeoutFail = <A, E, E2>(
 ): Effect.Effect<A, E | E2> => {
   if (!(millis <= MAX_TIMER_MS)) return effect
   return Effect.clockWith((clock) =>
-    clock !== liveClock
+    Object.getPrototypeOf(clock) !== liveClock
       ? Effect.flatten(
           Effect.timeoutTo(effect, {
             duration: Duration.millis(millis),
