@@ -10,6 +10,7 @@ import { bundleSizes } from "./sections/Bundle.js"
 import { cliStartup } from "./sections/Cli.js"
 import { clientThroughput } from "./sections/ClientThroughput.js"
 import { importColdStart, SDK } from "./sections/ImportColdStart.js"
+import { outboxThroughput } from "./sections/Outbox.js"
 import { validationSpeed } from "./sections/Validation.js"
 
 const { values } = parseArgs({
@@ -38,7 +39,7 @@ const versus = (ours: number, theirs: number, peer: string) => {
   return `on par with ${peer} (${ratio(r)})`
 }
 
-log("1/6 client throughput")
+log("1/7 client throughput")
 const client = await clientThroughput(
   quick
     ? { requests: 40, rounds: 1, concurrencies: [1, 4] }
@@ -67,7 +68,7 @@ sections.push(
   })
 )
 
-log("2/6 validation")
+log("2/7 validation")
 const validation = await validationSpeed(quick ? { roundMs: 50, rounds: 1 } : { roundMs: 1000, rounds: 5 })
 const sdkOps = validation["@vercel/sdk schema"]!
 standing.push(`- Validation: ${versus(validation["ours (core validate)"]!, sdkOps, "the SDK's schema")}.`)
@@ -79,7 +80,7 @@ sections.push(
   )
 )
 
-log("3/6 adapter")
+log("3/7 adapter")
 const adapter = await adapterThroughput(
   quick ? { durationSec: 1, rounds: 1, connections: 8 } : { durationSec: 5, rounds: 3, connections: 32 }
 )
@@ -101,7 +102,7 @@ sections.push(
   )
 )
 
-log("4/6 CLI start-up")
+log("4/7 CLI start-up")
 const cli = await cliStartup({ runs: quick ? 2 : 15 })
 const nodeMs = cli.medians["node -e 0"]!
 standing.push(
@@ -116,7 +117,7 @@ sections.push(
   `Bundle: \`apps/cli/dist/mkit.mjs\` ${kb(cli.entryBytes)}; all of \`apps/cli/dist\` (lazy chunks included) ${kb(cli.bundleBytes)}.`
 )
 
-log("5/6 Promise facade cold start and bundle")
+log("5/7 Promise facade cold start and bundle")
 // Issue 13's goals for a partner's serverless function, each against the SDK in the same run.
 const IMPORT_GOAL = 1.3
 const BUNDLE_GOAL = 2.5
@@ -151,7 +152,7 @@ sections.push(
   )}`
 )
 
-log("6/6 bulk")
+log("6/7 bulk")
 const bulk = await bulkDelivery(quick ? { events: 100, limit: 100 } : { events: 2000, limit: 500 })
 standing.push(
   `- Bulk: ${fmt((100 * bulk.achievedPerSec) / bulk.limit)}% of the rate limit, ${bulk.lost} lines lost, ${bulk.failed} failed.`
@@ -170,6 +171,43 @@ sections.push(
         String(bulk.rateLimited),
         String(bulk.failed)
       ]
+    ]
+  )
+)
+
+log("7/7 outbox")
+// Issue 11's goal: storing every op first costs at most 30% of the bare client's throughput.
+const OUTBOX_GOAL = 0.7
+const outbox = await outboxThroughput(
+  quick
+    ? { ops: 40, concurrency: 4, rounds: 1, bulkLines: 1000, bulkSendLines: 100 }
+    : { ops: 2000, concurrency: 16, rounds: 3, bulkLines: 300_000, bulkSendLines: 10_000 }
+)
+const outboxBase = outbox.throughput["bare client (Promise facade), no store"]!
+const outboxGoal = (name: string) => {
+  const r = outbox.throughput[name]! / outboxBase
+  return `${ratio(r)} (goal ≥ ${ratio(OUTBOX_GOAL)}: ${r >= OUTBOX_GOAL ? "met" : "**not met**"})`
+}
+standing.push(
+  `- Outbox store-then-deliver: SQLite ${outboxGoal("outbox, SQLite: store then deliver")}, PostgreSQL ${outboxGoal("outbox, PostgreSQL: store then deliver")} of the bare client's req/s; enqueue ${fmt(outbox.throughput["outbox, SQLite: enqueue only"]!)} ops/s (SQLite), ${fmt(outbox.throughput["outbox, PostgreSQL: enqueue only"]!)} ops/s (PostgreSQL).`,
+  `- \`mkit bulk\` peak RSS: ${fmt(outbox.bulk.dryRunMb)} MB for ${fmt(outbox.options.bulkLines)} lines (--dry-run), ${fmt(outbox.bulk.realMb)} MB sending ${fmt(outbox.options.bulkSendLines)} lines at --concurrency 64 (goal < 200 MB).`
+)
+sections.push(
+  `## 7. Outbox: ${fmt(outbox.options.ops)} ops over 64 installations (half full-body PATCH, half events, no coalescing) to the emulator in its own process, concurrency ${outbox.options.concurrency}`,
+  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite with `synchronous = FULL`; PostgreSQL (embedded) with `fsync` on. Each op is committed before its enqueue resolves.",
+  table(
+    ["contender", "ops/s", "vs bare client"],
+    Object.entries(outbox.throughput).map(([name, opsPerSec]) => [
+      name,
+      fmt(opsPerSec),
+      name.includes("enqueue only") ? "—" : ratio(opsPerSec / outboxBase)
+    ])
+  ),
+  table(
+    ["`mkit bulk` run", "lines", "peak RSS"],
+    [
+      ["--dry-run --json", fmt(outbox.options.bulkLines), `${fmt(outbox.bulk.dryRunMb)} MB`],
+      ["real, --concurrency 64", fmt(outbox.options.bulkSendLines), `${fmt(outbox.bulk.realMb)} MB`]
     ]
   )
 )

@@ -29,7 +29,8 @@ describe("pnpm bench --quick", () => {
       "## 5.",
       "### Import and build a client",
       "### App bundle",
-      "## 6."
+      "## 6.",
+      "## 7."
     ]) {
       expect(report).toContain(section)
     }
@@ -47,7 +48,13 @@ describe("pnpm bench --quick", () => {
       "mkit event send",
       "ours, Promise facade (ESM import)",
       "ours, Promise facade (CJS require)",
-      "ours, Effect API + FetchHttpClient (ESM import)"
+      "ours, Effect API + FetchHttpClient (ESM import)",
+      "bare client (Promise facade), no store",
+      "outbox, SQLite: store then deliver",
+      "outbox, PostgreSQL: store then deliver",
+      "outbox, SQLite: enqueue only",
+      "outbox, PostgreSQL: enqueue only",
+      "--dry-run --json"
     ]) {
       expect(report).toMatch(new RegExp(`\\| ${row.replace(/[()+.]/g, "\\$&")}[^|]* \\| [\\d,.]+`))
     }

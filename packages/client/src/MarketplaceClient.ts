@@ -24,6 +24,7 @@ import * as TokenCache from "./internal/TokenCache.js"
 import * as Transport from "./internal/Transport.js"
 import { timeoutFail } from "./internal/timeoutFail.js"
 import {
+  attemptsText,
   errorForStatus,
   type MarketplaceError,
   Timeout,
@@ -97,8 +98,6 @@ const describeCause = (cause: unknown): string => {
   }
   return parts.length > 0 ? parts.join(": ") : String(cause)
 }
-
-const plural = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`
 
 // What a request needs from its token: the headers carrying it, and a scrubber for what the server sends back.
 interface Credential {
@@ -189,7 +188,7 @@ export const fromTransport = (
           ...(requestId === undefined ? [] : [`request id ${requestId}`]),
           ...(retryAfter === undefined ? [] : [`retry after ${Duration.format(retryAfter)}`]),
           ...(response.status >= 300 && response.status < 400 ? ["redirects are not followed"] : []),
-          plural(progress.attempts)
+          attemptsText(progress.attempts)
         ]
         return errorForStatus(
           {
@@ -212,7 +211,7 @@ export const fromTransport = (
         path,
         attempts: progress.attempts,
         message: scrub(
-          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause)} (${plural(progress.attempts)})`
+          `${method} ${path} → ${error.reason} error: ${describeCause(error.cause)} (${attemptsText(progress.attempts)})`
         )
       })
 
@@ -222,7 +221,7 @@ export const fromTransport = (
           method,
           path,
           attempts: progress.attempts,
-          message: `${method} ${path} → no response within ${Duration.format(Duration.millis(millis))}${millis < timeoutMs ? " (what was left of retry.maxElapsed)" : ""} (${plural(progress.attempts)})`
+          message: `${method} ${path} → no response within ${Duration.format(Duration.millis(millis))}${millis < timeoutMs ? " (what was left of retry.maxElapsed)" : ""} (${attemptsText(progress.attempts)})`
         })
       )
 

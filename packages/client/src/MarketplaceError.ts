@@ -101,6 +101,9 @@ const classes = [
   TokenError
 ] as const
 
+/** How messages count a call's attempts: "1 attempt", "3 attempts". */
+export const attemptsText = (attempts: number): string => `${attempts} attempt${attempts === 1 ? "" : "s"}`
+
 /** True for an instance of any client error class. */
 export const isMarketplaceError = (u: unknown): u is MarketplaceError =>
   classes.some((errorClass) => u instanceof errorClass)

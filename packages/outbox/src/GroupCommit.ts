@@ -11,6 +11,11 @@ export interface GroupCommit<A, B> {
   readonly submit: (item: A) => Effect.Effect<B, SqlError>
 }
 
+const nextTurn = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 /**
  * Group commit: whatever writes arrive while a commit is running go into the next one, so a disk
  * flush (SQLite `synchronous = FULL`) or a round trip (PostgreSQL) is paid per batch, not per write,
@@ -25,11 +30,19 @@ export const make = <A, B>(
       Queue.unbounded<readonly [A, Deferred.Deferred<B, SqlError>]>(),
       Queue.shutdown
     )
+    // After the first write, one turn of the event loop before the batch is cut: a synchronous driver
+    // (SQLite) blocks the thread for its whole commit, so writers whose I/O (a response, a request)
+    // finished meanwhile could otherwise only ever join the next batch one by one.
+    const takeBatch = Effect.flatMap(Queue.take(queue), (first) =>
+      Effect.zipRight(
+        nextTurn,
+        Effect.map(Queue.takeUpTo(queue, maxBatch - 1), (rest) => [first, ...rest])
+      )
+    )
     yield* Effect.forkScoped(
       Effect.interruptible(
         Effect.forever(
-          Effect.flatMap(Queue.takeBetween(queue, 1, maxBatch), (chunk) => {
-            const batch = [...chunk]
+          Effect.flatMap(takeBatch, (batch) => {
             return Effect.flatMap(Effect.exit(write(batch.map(([item]) => item))), (exit) =>
               Effect.forEach(
                 batch,

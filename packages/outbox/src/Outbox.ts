@@ -162,11 +162,16 @@ export const make = (
     const pollMs = options.pollMs ?? 200
     const owner = crypto.randomUUID()
     const provide = Effect.provideService(SqlClient.SqlClient, sql)
+    // Two signals, so their waiters never take each other's wake-up: `wake` (work to claim) for the
+    // claim loop, `settled` (a delivery finished) for `drain`.
     const wake = yield* Queue.sliding<void>(1)
     const signal = Effect.asVoid(Queue.offer(wake, undefined))
+    const settled = yield* Queue.sliding<void>(1)
     const deliveries = yield* FiberSet.make()
     let loop: Fiber.RuntimeFiber<void> | undefined
     let inFlight = 0
+    // Ids of the ops this process is delivering.
+    const active = new Set<string>()
 
     const validated = (op: Store.NewOp): Either.Either<Store.NewOp, ValidationError> =>
       Either.map(planRequest({}, op.operation, op.installationId, op.input), () => op)
@@ -216,7 +221,8 @@ export const make = (
       return Math.max(jittered, asked)
     }
 
-    // Past its lease another worker may take the op; the attempt is cut there and counts as a timeout.
+    // Past its lease another worker may take the op; the attempt is cut when the lease ends (counted from
+    // the claim, not from the send) and counts as a timeout.
     const leaseTimeout = (op: Store.StoredOp) =>
       new Timeout({
         method: op.operation === "updateInstallation" ? "PATCH" : "POST",
@@ -225,16 +231,18 @@ export const make = (
         message: `delivery outlasted its ${leaseMs} ms lease`
       })
 
-    // `sent` frees the op's slot as soon as its request is done: the store update that follows only
-    // waits for a group commit, and the installation's next op stays unclaimable until it lands.
-    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"], sent: Effect.Effect<void>) =>
+    const deliver = (op: Store.StoredOp, leaseEnd: number, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
         const result = yield* Effect.either(
-          send(op, group).pipe(Effect.timeoutFail({ duration: leaseMs, onTimeout: () => leaseTimeout(op) }))
+          send(op, group).pipe(
+            Effect.timeoutFail({
+              duration: Math.max(0, leaseEnd - Date.now()),
+              onTimeout: () => leaseTimeout(op)
+            })
+          )
         )
-        yield* sent
         const now = Date.now()
         let outcome: DeliveryOutcome
         if (Either.isRight(result)) {
@@ -265,26 +273,37 @@ export const make = (
         const batch = Math.max(1, Math.floor(concurrency / 4))
         while (true) {
           const free = concurrency - inFlight
+          const now = Date.now()
           const claimed =
             free < batch && inFlight > 0
               ? []
-              : yield* provide(Store.claim({ owner, limit: free, now: Date.now(), leaseMs, ordered })).pipe(
+              : yield* provide(Store.claim({ owner, limit: free, now, leaseMs, ordered })).pipe(
                   Effect.catchAll((error) =>
                     Effect.as(Effect.logWarning(`outbox: claim failed: ${error.message}`), [])
                   )
                 )
           for (const op of claimed) {
+            // Its lease ran out while this process still delivers it (a stalled event loop, a slow store):
+            // the claim renewed the lease, and the delivery running already completes it; a second one
+            // would send it twice.
+            if (active.has(op.id)) continue
+            active.add(op.id)
+            // The slot stays taken until the outcome is committed, not only until the response: ops sent
+            // but not yet recorded count as in flight, so a crash re-sends at most `concurrency` of them.
             inFlight++
-            let freed = false
-            const sent = Effect.suspend(() => {
-              if (freed) return Effect.void
-              freed = true
+            const release = Effect.sync(() => {
+              active.delete(op.id)
               inFlight--
-              return signal
             })
             yield* FiberSet.run(
               deliveries,
-              Effect.interruptible(Effect.ensuring(deliver(op, onOutcome, sent), sent))
+              Effect.interruptible(
+                // Once its outcome has committed, the installation's next op is claimable: wake the loop again.
+                Effect.ensuring(
+                  deliver(op, now + leaseMs, onOutcome),
+                  Effect.all([release, signal, Queue.offer(settled, undefined)], { discard: true })
+                )
+              )
             )
           }
           if (free < batch || claimed.length < free) {
@@ -316,13 +335,14 @@ export const make = (
 
     const stats = provide(Effect.suspend(() => Store.stats(Date.now())))
 
+    // Checks after each settled delivery (or every `pollMs`, for other processes' work) with a query that
+    // stops at the first pending op, so draining a long table stays cheap.
     const drain = Effect.gen(function* () {
       yield* start()
       while (true) {
-        const current = yield* stats
-        if (current.pending === 0 && current.inFlight === 0 && (yield* FiberSet.size(deliveries)) === 0)
-          return current
-        yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
+        if (!(yield* provide(Store.hasPending)) && (yield* FiberSet.size(deliveries)) === 0)
+          return yield* stats
+        yield* Effect.ignore(Effect.timeout(Queue.take(settled), pollMs))
       }
     })
 

