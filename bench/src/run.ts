@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { parseArgs } from "node:util"
+import type { LoadResult } from "./Driver.js"
 import { fmt, ratio } from "./Stats.js"
 import { adapterThroughput } from "./sections/Adapter.js"
 import { bulkDelivery } from "./sections/Bulk.js"
@@ -29,6 +30,25 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
 
 const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} kB`
 
+// A throughput table: req/s and latency percentiles of each contender, and its ratio to the baseline's req/s.
+const throughputTable = (
+  first: string,
+  versusLabel: string,
+  results: Readonly<Record<string, LoadResult>>,
+  base: LoadResult,
+  latencyDigits: number
+) =>
+  table(
+    [first, "req/s", "p50 ms", "p99 ms", versusLabel],
+    Object.entries(results).map(([name, r]) => [
+      name,
+      fmt(r.requestsPerSec),
+      fmt(r.p50Ms, latencyDigits),
+      fmt(r.p99Ms, latencyDigits),
+      ratio(r.requestsPerSec / base.requestsPerSec)
+    ])
+  )
+
 const sections: Array<string> = []
 // One line per row group, computed from the figures, so the summary cannot drift from the tables.
 const standing: Array<string> = []
@@ -53,19 +73,10 @@ for (const { concurrency, results } of client) {
 }
 sections.push(
   "## 1. Client throughput (loopback server answering 204/201, half PATCH full body, half POST event)",
-  ...client.map(({ concurrency, results }) => {
-    const base = results["raw fetch"]!
-    return `### concurrency ${concurrency}\n\n${table(
-      ["client", "req/s", "p50 ms", "p99 ms", "req/s vs raw fetch"],
-      Object.entries(results).map(([name, r]) => [
-        name,
-        fmt(r.requestsPerSec),
-        fmt(r.p50Ms, 2),
-        fmt(r.p99Ms, 2),
-        ratio(r.requestsPerSec / base.requestsPerSec)
-      ])
-    )}`
-  })
+  ...client.map(
+    ({ concurrency, results }) =>
+      `### concurrency ${concurrency}\n\n${throughputTable("client", "req/s vs raw fetch", results, results["raw fetch"]!, 2)}`
+  )
 )
 
 log("2/7 validation")
@@ -90,16 +101,7 @@ standing.push(
 )
 sections.push(
   "## 3. Adapter (PATCH full body, autocannon in its own process)",
-  table(
-    ["server", "req/s", "p50 ms", "p99 ms", "vs bare Express"],
-    Object.entries(adapter).map(([name, r]) => [
-      name,
-      fmt(r.requestsPerSec),
-      fmt(r.p50Ms, 1),
-      fmt(r.p99Ms, 1),
-      ratio(r.requestsPerSec / bare.requestsPerSec)
-    ])
-  )
+  throughputTable("server", "vs bare Express", adapter, bare, 1)
 )
 
 log("4/7 CLI start-up")
