@@ -183,8 +183,12 @@ export const make = (
     const inserts = yield* GroupCommit.make((ops: ReadonlyArray<Store.NewOp>) =>
       provide(Effect.suspend(() => Store.enqueue(ops, Date.now())))
     )
+    // A batch of one needs no transaction of its own (each write is atomic): one round trip, not three.
     const completions = yield* GroupCommit.make((writes: ReadonlyArray<Effect.Effect<void, SqlError>>) =>
-      Effect.as(sql.withTransaction(Effect.all(writes, { discard: true })), writes)
+      Effect.as(
+        writes.length === 1 ? writes[0]! : sql.withTransaction(Effect.all(writes, { discard: true })),
+        writes
+      )
     )
     const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient>) =>
       Effect.asVoid(completions.submit(provide(write)))
