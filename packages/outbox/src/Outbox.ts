@@ -7,7 +7,6 @@ import {
   type Operation,
   planRequest,
   Retry,
-  Timeout,
   type ValidationError
 } from "@marketplace-kit/client"
 import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
@@ -36,7 +35,10 @@ export interface OutboxOptions {
   readonly ordered?: boolean
   /** Merge consecutive pending PATCHes (and dedupe identical consecutive events) of one installation (default true). */
   readonly coalesce?: boolean
-  /** How long a claimed op is reserved for its worker; a dead worker's ops are re-claimed after it (default 120 s). */
+  /**
+   * How long a claimed op is reserved for its worker (default 120 s). A live worker renews it every third
+   * of it while delivering; a dead worker's ops are re-claimed once it runs out.
+   */
   readonly leaseMs?: number
   /** Deliveries of one op before a retryable failure becomes a dead letter (default 20). */
   readonly maxDeliveries?: number
@@ -221,28 +223,12 @@ export const make = (
       return Math.max(jittered, asked)
     }
 
-    // Past its lease another worker may take the op; the attempt is cut when the lease ends (counted from
-    // the claim, not from the send) and counts as a timeout.
-    const leaseTimeout = (op: Store.StoredOp) =>
-      new Timeout({
-        method: op.operation === "updateInstallation" ? "PATCH" : "POST",
-        path: `/v1/installations/${encodeURIComponent(op.installationId)}`,
-        attempts: 0,
-        message: `delivery outlasted its ${leaseMs} ms lease`
-      })
-
-    const deliver = (op: Store.StoredOp, leaseEnd: number, onOutcome: StartOptions["onOutcome"]) =>
+    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
-        const result = yield* Effect.either(
-          send(op, group).pipe(
-            Effect.timeoutFail({
-              duration: Math.max(0, leaseEnd - Date.now()),
-              onTimeout: () => leaseTimeout(op)
-            })
-          )
-        )
+        // Bounded by the client's timeout and retry budget, not by the lease, which `renew` keeps alive.
+        const result = yield* Effect.either(send(op, group))
         const now = Date.now()
         let outcome: DeliveryOutcome
         if (Either.isRight(result)) {
@@ -266,6 +252,20 @@ export const make = (
         provide
       )
 
+    // A live worker keeps its ops: every third of the lease, one UPDATE extends the leases of all the ops
+    // it is delivering (until their outcome is committed), so only a dead worker's leases run out and a
+    // slow delivery is never taken over and sent twice.
+    const renew = Effect.suspend(() =>
+      active.size === 0
+        ? Effect.void
+        : provide(Store.renewLeases([...active], owner, Date.now() + leaseMs)).pipe(
+            Effect.catchAll((error) => Effect.logWarning(`outbox: lease renewal failed: ${error.message}`))
+          )
+    )
+    yield* Effect.forkScoped(
+      Effect.interruptible(Effect.forever(Effect.zipRight(Effect.sleep(Math.max(1, leaseMs / 3)), renew)))
+    )
+
     const claimLoop = (concurrency: number, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
         // Claims are writes too (a commit each): while most slots are busy, wait for a few to free up
@@ -283,8 +283,8 @@ export const make = (
                   )
                 )
           for (const op of claimed) {
-            // Its lease ran out while this process still delivers it (a stalled event loop, a slow store):
-            // the claim renewed the lease, and the delivery running already completes it; a second one
+            // Its lease ran out while this process still delivers it (renewals failed: a store outage, an
+            // event loop stalled past the lease): the delivery running already completes it; a second one
             // would send it twice.
             if (active.has(op.id)) continue
             active.add(op.id)
@@ -300,7 +300,7 @@ export const make = (
               Effect.interruptible(
                 // Once its outcome has committed, the installation's next op is claimable: wake the loop again.
                 Effect.ensuring(
-                  deliver(op, now + leaseMs, onOutcome),
+                  deliver(op, onOutcome),
                   Effect.all([release, signal, Queue.offer(settled, undefined)], { discard: true })
                 )
               )

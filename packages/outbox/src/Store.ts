@@ -224,6 +224,21 @@ export const reschedule = (
       WHERE id = ${Number(op.id)} AND status = 'pending' AND lease_owner = ${owner}`
   ).pipe(Effect.asVoid)
 
+/** Extends this worker's leases on `ids` (the ops it is delivering) to `leaseUntil`, in one statement. */
+export const renewLeases = (
+  ids: ReadonlyArray<string>,
+  owner: string,
+  leaseUntil: number
+): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`UPDATE mkit_outbox_ops SET lease_until = ${leaseUntil}
+      WHERE ${sql.in(
+        "id",
+        ids.map((id) => Number(id))
+      )} AND status = 'pending' AND lease_owner = ${owner}`
+  ).pipe(Effect.asVoid)
+
 /** Drops every lease at once: for a single runner (bulk) resuming after its own crash. */
 export const releaseAllLeases: Effect.Effect<number, SqlError, SqlClient.SqlClient> = Effect.flatMap(
   SqlClient.SqlClient,

@@ -1,3 +1,5 @@
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
@@ -127,6 +129,31 @@ describe("postgres outbox", () => {
     expect(result.stats).toMatchObject({ delivered: 1, pending: 0, failed: 0 })
     expect(server.emulator.state.events({ installationId: A })).toEqual([])
     expect(server.emulator.state.installation(B)?.externalId).toBe("kept")
+  })
+
+  it("renews the leases of slow deliveries: a second worker never takes a live worker's op", async () => {
+    // A real server that records each PATCH on arrival and answers only after three leases.
+    const arrivals: Array<string> = []
+    const slow = createServer((request, response) => {
+      arrivals.push(request.url ?? "")
+      request.resume()
+      setTimeout(() => response.writeHead(204).end(), 900)
+    })
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve))
+    try {
+      const baseUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`
+      const options = { coalesce: false, baseUrl, leaseMs: 300, backoffBaseMs: 1, pollMs: 20 }
+      const [first, second] = [await open(options), await open(options)]
+      await first.updateInstallation(A, { externalId: "slow-a" })
+      await first.updateInstallation(B, { externalId: "slow-b" })
+      first.start({ concurrency: 2 })
+      second.start({ concurrency: 2 })
+      const [stats] = await Promise.all([first.drain(), second.drain()])
+      expect(stats).toMatchObject({ delivered: 2, pending: 0, inFlight: 0, failed: 0 })
+      expect(arrivals.sort()).toEqual([A, B].map((id) => `/v1/installations/${id}`))
+    } finally {
+      await new Promise((resolve) => slow.close(resolve))
+    }
   })
 
   it("dead-letters a refused op (403) with its error and never the token", async () => {
