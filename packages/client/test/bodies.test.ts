@@ -1,7 +1,14 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { ServerError } from "../src/index.js"
-import { clientFor, ID } from "./support/fixtures.js"
+import * as Redacted from "effect/Redacted"
+import {
+  type ClientOptions,
+  MarketplaceClient,
+  type MarketplaceClientService,
+  ServerError
+} from "../src/index.js"
+import { clientFor, fastRetry, ID, onFetchTransport, TOKEN } from "./support/fixtures.js"
 import { testServer, wasAborted } from "./support/TestServer.js"
 
 const MB = 1024 * 1024
@@ -22,7 +29,20 @@ const peakRssGrowth = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return { result, growth: Math.max(peak, process.memoryUsage.rss()) - before }
   })
 
-describe("bodies are bounded", () => {
+// Bodies are read one way from fetch's web streams (both transports) and another from any other
+// HttpClient's responses (through `response.stream`): node:http's client stands for the others.
+const onNodeHttp = (baseUrl: string, options: Partial<ClientOptions> = {}) =>
+  MarketplaceClient.make({ token: Redacted.make(TOKEN), baseUrl, retry: fastRetry, ...options }).pipe(
+    Effect.provide(NodeHttpClient.layer)
+  )
+const clients: Record<
+  string,
+  (baseUrl: string, options?: Partial<ClientOptions>) => Effect.Effect<MarketplaceClientService>
+> = onFetchTransport
+  ? { fetch: clientFor }
+  : { "@effect/platform's FetchHttpClient": clientFor, "@effect/platform-node's NodeHttpClient": onNodeHttp }
+
+describe.each(Object.entries(clients))("bodies are bounded, on %s", (_name, clientFor) => {
   it.scopedLive("a 50 MB error body is read up to 64 KiB: RSS grows by less than 64 MB", () =>
     Effect.gen(function* () {
       const server = yield* testServer([

@@ -67,3 +67,42 @@ export const readCapped = (response: HttpClientResponse.HttpClientResponse): Eff
         Effect.map(({ chunks }) => capped(chunks)),
         Effect.orElseSucceed(() => "")
       )
+
+// Reads `body` to its end if it fits `limit` bytes (so the connection can be reused), else up to past
+// the limit and cancels the rest, which closes the connection; keeps the chunks only when `keep`.
+// Interrupting it (a timeout) cancels the read.
+const readWeb = (body: ReadableStream<Uint8Array> | null, limit: number, keep: boolean) =>
+  Effect.tryPromise({
+    try: async (signal) => {
+      const chunks: Array<Uint8Array> = []
+      if (body === null) return chunks
+      const reader = body.getReader()
+      const cancel = () => void reader.cancel().catch(() => {})
+      signal.addEventListener("abort", cancel)
+      try {
+        for (let size = 0; size <= limit; ) {
+          const { done, value } = await reader.read()
+          if (done) return chunks
+          if (keep) chunks.push(value)
+          size += value.length
+        }
+        cancel()
+        return chunks
+      } finally {
+        signal.removeEventListener("abort", cancel)
+      }
+    },
+    catch: (cause) => cause
+  })
+
+/**
+ * `drain` for a web `ReadableStream` body (what `fetch` gives): the same rule, read with a plain
+ * reader rather than an Effect `Stream`. A success body is never kept, and Vercel's are empty or tiny.
+ * @internal
+ */
+export const drainWeb = (body: ReadableStream<Uint8Array> | null): Effect.Effect<void> =>
+  Effect.ignore(readWeb(body, errorBodyLimit, false))
+
+/** `readCapped` for a web `ReadableStream` body. @internal */
+export const readCappedWeb = (body: ReadableStream<Uint8Array> | null): Effect.Effect<string> =>
+  Effect.orElseSucceed(Effect.map(readWeb(body, errorBodyLimit, true), capped), () => "")

@@ -3,6 +3,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -53,6 +54,16 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
     )
   })
 
+// `FetchHttpClient`'s responses wrap the web `Response` they came from (`source`, behind the interrupt
+// wrapper's `original`). Reading that body with a plain reader skips an Effect `Stream` per call, which
+// cost about 1 ms of CPU per chunked response (measured: the Effect API at 2.4–2.9 ms per call against
+// 1.4–1.6 ms). Any other response, from any other client, is read through `response.stream`.
+const webResponse = (response: HttpClientResponse.HttpClientResponse): globalThis.Response | undefined => {
+  const inner = (response as { readonly original?: unknown }).original ?? response
+  const source = (inner as { readonly source?: unknown }).source
+  return typeof Response === "function" && source instanceof Response ? source : undefined
+}
+
 /** Any `@effect/platform` `HttpClient` as a transport (fetch, Node's, undici, a user's own). @internal */
 export const fromHttpClient = (httpClient: HttpClient.HttpClient): Transport => {
   // The platform's own HTTP span would end holding the request, whose headers serialize the token
@@ -72,13 +83,15 @@ export const fromHttpClient = (httpClient: HttpClient.HttpClient): Transport => 
       ),
       {
         onFailure: (error) => Effect.fail({ reason: error.reason, cause: error.cause ?? error.description }),
-        onSuccess: (response) =>
-          Effect.succeed({
+        onSuccess: (response) => {
+          const web = webResponse(response)
+          return Effect.succeed({
             status: response.status,
             headers: response.headers,
-            drain: Body.drain(response),
-            readCapped: Body.readCapped(response)
+            drain: web === undefined ? Body.drain(response) : Body.drainWeb(web.body),
+            readCapped: web === undefined ? Body.readCapped(response) : Body.readCappedWeb(web.body)
           })
+        }
       }
     )
 }
