@@ -38,14 +38,7 @@ export const capped = (chunks: ReadonlyArray<Uint8Array>): string => {
 export const drain = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
   response.status === 204 || declaredLength(response) <= errorBodyLimit
     ? Effect.ignore(response.arrayBuffer)
-    : Effect.ignore(
-        Stream.runFoldWhile(
-          response.stream,
-          0,
-          (size) => size <= errorBodyLimit,
-          (size, chunk) => size + chunk.length
-        )
-      )
+    : Effect.ignore(readStream(response.stream, errorBodyLimit, false))
 
 /**
  * The first `errorBodyLimit` bytes of a body as text; the rest is never read (the stream is
@@ -55,18 +48,24 @@ export const drain = (response: HttpClientResponse.HttpClientResponse): Effect.E
 export const readCapped = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string> =>
   declaredLength(response) <= errorBodyLimit
     ? Effect.orElseSucceed(response.text, () => "")
-    : response.stream.pipe(
-        Stream.runFoldWhile(
-          { chunks: [] as Array<Uint8Array>, size: 0 },
-          (read) => read.size < errorBodyLimit,
-          (read, chunk) => {
-            read.chunks.push(chunk)
-            return { chunks: read.chunks, size: read.size + chunk.length }
-          }
-        ),
-        Effect.map(({ chunks }) => capped(chunks)),
-        Effect.orElseSucceed(() => "")
-      )
+    : Effect.orElseSucceed(Effect.map(readStream(response.stream, errorBodyLimit, true), capped), () => "")
+
+// `readWeb`'s rule on an Effect `Stream` (the body of any other HttpClient's response): to its end
+// within `limit`, else up to past it; the fold then stops, which cancels the stream.
+const readStream = <E>(stream: Stream.Stream<Uint8Array, E>, limit: number, keep: boolean) =>
+  Effect.map(
+    Stream.runFoldWhile(
+      stream,
+      { chunks: [] as Array<Uint8Array>, size: 0 },
+      (read) => read.size <= limit,
+      (read, chunk) => {
+        if (keep) read.chunks.push(chunk)
+        read.size += chunk.length
+        return read
+      }
+    ),
+    (read) => read.chunks
+  )
 
 // Reads `body` to its end if it fits `limit` bytes (so the connection can be reused), else up to past
 // the limit and cancels the rest, which closes the connection; keeps the chunks only when `keep`.
