@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import type { EmulatorServer } from "@marketplace-kit/express"
 import { describe } from "vitest"
 import { envFor, INSTALLATION, TOKEN, emulatorTest as test } from "./support/Emulator.js"
@@ -9,6 +12,20 @@ const sender =
     mkit(["event", "send", ...args], { env })
 
 describe.concurrent("mkit event send", () => {
+  // The first read of the global `Response` (or `fetch`, `Headers`…) makes Node load its bundled undici,
+  // about 15 ms of a CLI start on node:http; nothing on the CLI's path may touch those globals.
+  test("does not load Node's bundled fetch (undici)", async ({ server, expect }) => {
+    const probe = join(mkdtempSync(join(tmpdir(), "mkit-undici-")), "probe.mjs")
+    writeFileSync(
+      probe,
+      'process.on("exit", () => process.stderr.write(`undici: ${process.moduleLoadList.some((m) => m.includes("undici"))}\\n`))\n'
+    )
+    const result = await mkit(["event", "send", INSTALLATION, "installation.updated"], {
+      env: { ...envFor(server), NODE_OPTIONS: `--import=${probe}` }
+    })
+    expect(result).toMatchObject({ code: 0, stderr: "undici: false\n" })
+  })
+
   test("sends both event types", async ({ server, expect }) => {
     const send = sender(server)
     const updated = await send([INSTALLATION, "installation.updated", "--billing-plan-id", "pro"])
