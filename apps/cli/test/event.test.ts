@@ -18,7 +18,7 @@ describe.concurrent("mkit event send", () => {
     const probe = join(mkdtempSync(join(tmpdir(), "mkit-undici-")), "probe.mjs")
     writeFileSync(
       probe,
-      'process.on("exit", () => process.stderr.write(`undici: ${process.moduleLoadList.some((m) => m.includes("undici"))}\\n`))\n'
+      'process.on("exit", () => process.stderr.write("undici: " + process.moduleLoadList.some((m) => m.includes("undici")) + "\\n"))\n'
     )
     const result = await mkit(["event", "send", INSTALLATION, "installation.updated"], {
       env: { ...envFor(server), NODE_OPTIONS: `--import=${probe}` }
