@@ -12,8 +12,8 @@ const sender =
     mkit(["event", "send", ...args], { env })
 
 describe.concurrent("mkit event send", () => {
-  // The first read of the global `Response` (or `fetch`, `Headers`…) makes Node load its bundled undici,
-  // about 15 ms of a CLI start on node:http; nothing on the CLI's path may touch those globals.
+  // The first read of the global `Response` (or `Headers`…), or on Node ≥ 22 an ESM import of node:http,
+  // makes Node load its bundled undici: about 15 ms of a CLI start that sends over node:http.
   test("does not load Node's bundled fetch (undici)", async ({ server, expect }) => {
     const probe = join(mkdtempSync(join(tmpdir(), "mkit-undici-")), "probe.mjs")
     writeFileSync(
