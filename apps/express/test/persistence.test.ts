@@ -329,6 +329,11 @@ describe("a full disk", () => {
       disk.unmount()
     }
   })
+
+  // The refusal waits for the fragment to be cut: a caller told "503" never finds part of its write in
+  // the file (a slow truncate makes the order visible).
+  it("cuts the fragment of a refused write before refusing it (an injected failing disk)", () =>
+    injectedFullDisk())
 })
 
 // Where no tmpfs can be mounted: the same story through the data file with an injected failing disk
@@ -343,7 +348,10 @@ const injectedFullDisk = async () => {
       throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
     },
     datasync: async (fd) => fdatasyncSync(fd),
-    truncate: async (fd, size) => ftruncateSync(fd, size)
+    truncate: async (fd, size) => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      ftruncateSync(fd, size)
+    }
   }
   const entry = (marker: string): PendingEntry => ({
     at: new Date().toISOString(),

@@ -253,15 +253,16 @@ export class Journal {
           if (op.kind === "append") op.resolve(entries[index]!)
         })
       } catch (error) {
-        for (const op of batch) op.reject(error)
-        // Cut the fragment now if the disk lets us (so a crash cannot replay a refused write);
-        // otherwise the next operation tries again first.
+        // Cut the fragment before refusing (so the file holds no part of a write its caller is told
+        // failed, and a crash cannot replay it) if the disk lets us; otherwise the next operation tries
+        // again first.
         if (this.dirty) {
           try {
             await this.io.truncate(this.fd, this.durableBytes)
             this.dirty = false
           } catch {}
         }
+        for (const op of batch) op.reject(error)
       }
     }
     this.draining = undefined
