@@ -10,18 +10,19 @@ import {
   type ValidationError
 } from "@marketplace-kit/client"
 import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
+import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import { coalescible, mergeUpdates } from "./Coalesce.js"
-import * as GroupCommit from "./GroupCommit.js"
 import { migrate } from "./Migrations.js"
 import * as Store from "./Store.js"
 
@@ -139,6 +140,8 @@ const storedError = (error: MarketplaceError): Store.StoredError => ({
 })
 
 const FOLLOWING_LIMIT = 100
+// Writes per commit.
+const MAX_BATCH = 500
 
 /** Builds the outbox on the `SqlClient` in context (migrating its schema) and a sender. */
 export const make = (
@@ -164,45 +167,67 @@ export const make = (
     const pollMs = options.pollMs ?? 200
     const owner = crypto.randomUUID()
     const provide = Effect.provideService(SqlClient.SqlClient, sql)
-    // Two signals, so their waiters never take each other's wake-up: `wake` (work to claim) for the
-    // claim loop, `settled` (a delivery finished) for `drain`.
-    const wake = yield* Queue.sliding<void>(1)
-    const signal = Effect.asVoid(Queue.offer(wake, undefined))
+    // A delivery's claimed slot: taken until its outcome has committed, released once (by whoever first does).
+    interface Slot {
+      readonly id: string
+      released: boolean
+    }
+    // What the writer commits: an enqueue, a delivery's outcome, or a nudge to look for work.
+    type Write =
+      | {
+          readonly kind: "insert"
+          readonly op: Store.NewOp
+          readonly done: Deferred.Deferred<string | undefined, SqlError>
+        }
+      | {
+          readonly kind: "outcome"
+          readonly write: Effect.Effect<void, SqlError, SqlClient.SqlClient>
+          readonly slot: Slot
+          readonly done: Deferred.Deferred<void, SqlError>
+        }
+      | { readonly kind: "poke" }
+    const writes = yield* Effect.acquireRelease(Queue.unbounded<Write>(), Queue.shutdown)
+    const poke = Effect.asVoid(Queue.offer(writes, { kind: "poke" }))
+    // A delivery finished: `drain` looks again.
     const settled = yield* Queue.sliding<void>(1)
     const deliveries = yield* FiberSet.make()
-    let loop: Fiber.RuntimeFiber<void> | undefined
+    // Set while this process delivers (between `start` and `stop`).
+    let delivering:
+      | { readonly concurrency: number; readonly onOutcome: StartOptions["onOutcome"] }
+      | undefined
+    // Slots taken: ops claimed whose outcome has not committed yet.
     let inFlight = 0
     // Ids of the ops this process is delivering.
     const active = new Set<string>()
+    const release = (slot: Slot) => {
+      if (slot.released) return false
+      slot.released = true
+      active.delete(slot.id)
+      inFlight--
+      return true
+    }
+    // Held by each writer turn, so `stop` can wait out a turn that is claiming.
+    const turnLock = yield* Effect.makeSemaphore(1)
 
     const validated = (op: Store.NewOp): Either.Either<Store.NewOp, ValidationError> =>
       Either.map(planRequest({}, op.operation, op.installationId, op.input), () => op)
 
-    // Single enqueues from concurrent callers share one commit; inside a caller's transaction an
-    // enqueue must use that transaction's connection, so it goes straight to the store.
-    const inserts = yield* GroupCommit.make((ops: ReadonlyArray<Store.NewOp>) =>
-      provide(Effect.suspend(() => Store.enqueue(ops, Date.now())))
-    )
-    // A batch of one needs no transaction of its own (each write is atomic): one round trip, not three.
-    const completions = yield* GroupCommit.make((writes: ReadonlyArray<Effect.Effect<void, SqlError>>) =>
-      Effect.as(
-        writes.length === 1 ? writes[0]! : sql.withTransaction(Effect.all(writes, { discard: true })),
-        writes
+    const submit = <A>(make: (done: Deferred.Deferred<A, SqlError>) => Write) =>
+      Effect.flatMap(Deferred.make<A, SqlError>(), (done) =>
+        Effect.zipRight(Queue.offer(writes, make(done)), Deferred.await(done))
       )
-    )
-    const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient>) =>
-      Effect.asVoid(completions.submit(provide(write)))
 
     const enqueue = (ops: ReadonlyArray<Store.NewOp>) =>
       Effect.gen(function* () {
         const checked: Array<Store.NewOp> = []
         for (const op of ops) checked.push(op.rejected === undefined ? yield* validated(op) : op)
+        // Inside a caller's transaction an enqueue must use that transaction's connection, so it goes
+        // straight to the store (as a batch does); a single one joins the writer's next commit.
         const inTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
-        const ids =
-          checked.length === 1 && !inTransaction
-            ? [yield* inserts.submit(checked[0]!)]
-            : yield* provide(Store.enqueue(checked, Date.now()))
-        yield* signal
+        if (checked.length === 1 && !inTransaction)
+          return [yield* submit<string | undefined>((done) => ({ kind: "insert", op: checked[0]!, done }))]
+        const ids = yield* provide(Store.enqueue(checked, Date.now()))
+        yield* poke
         return ids
       })
 
@@ -227,8 +252,10 @@ export const make = (
       return Math.max(jittered, asked)
     }
 
-    const deliver = (op: Store.StoredOp, onOutcome: StartOptions["onOutcome"]) =>
+    const deliver = (op: Store.StoredOp, slot: Slot, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
+        const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient>) =>
+          submit<void>((done) => ({ kind: "outcome", write, slot, done }))
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
         // Bounded by the client's timeout and retry budget, not by the lease, which `renew` keeps alive.
@@ -253,8 +280,102 @@ export const make = (
         Effect.onInterrupt(() => Effect.ignore(Store.reschedule(op, owner, Date.now(), op.lastError))),
         // A store outage leaves the op leased; it is delivered again once the lease runs out.
         Effect.catchAll((error) => Effect.logWarning(`outbox: op ${op.id}: ${error.message}`)),
-        provide
+        provide,
+        // The writer releases the slot in the commit of the outcome (and claims its successor there); if
+        // that never happened (interrupted, store outage), the slot is freed here and the writer nudged.
+        Effect.ensuring(
+          Effect.zipRight(
+            Effect.suspend(() => (release(slot) ? poke : Effect.void)),
+            Queue.offer(settled, undefined)
+          )
+        )
       )
+
+    // After the first write, one turn of the event loop before the batch is cut: a synchronous driver
+    // (SQLite) blocks the thread for its whole commit, so writers whose I/O (a response, a request)
+    // finished meanwhile could otherwise only ever join the next batch one by one.
+    const nextTurn = Effect.async<void>((resume) => {
+      const handle = setImmediate(() => resume(Effect.void))
+      return Effect.sync(() => clearImmediate(handle))
+    })
+
+    /**
+     * One commit for everything that arrived since the last: enqueues (one multi-row INSERT), outcomes,
+     * and a claim for every slot free once those outcomes count, so a disk flush (SQLite `synchronous =
+     * FULL`) or a round trip (PostgreSQL) is paid per batch, and an installation's next op is leased in
+     * the same commit that settles the one before it. Nothing is acknowledged before its commit.
+     */
+    const commit = (batch: ReadonlyArray<Write>) =>
+      Effect.gen(function* () {
+        const inserts = batch.filter((w) => w.kind === "insert")
+        const outcomes = batch.filter((w) => w.kind === "outcome")
+        const run = delivering
+        const free = run === undefined ? 0 : run.concurrency - inFlight + outcomes.length
+        if (inserts.length === 0 && outcomes.length === 0 && free <= 0) return
+        const now = Date.now()
+        const work = Effect.gen(function* () {
+          const ids =
+            inserts.length === 0
+              ? []
+              : yield* Store.enqueue(
+                  inserts.map((w) => w.op),
+                  now
+                )
+          for (const w of outcomes) yield* w.write
+          const claimed = free <= 0 ? [] : yield* Store.claim({ owner, limit: free, now, leaseMs, ordered })
+          return { ids, claimed }
+        })
+        // A lone write is atomic by itself: one round trip, not three. (A PostgreSQL claim opens its own.)
+        const exit = yield* Effect.exit(
+          provide(
+            inserts.length + outcomes.length + (free > 0 ? 1 : 0) === 1 ? work : sql.withTransaction(work)
+          )
+        )
+        if (exit._tag === "Failure") {
+          for (const w of inserts) yield* Deferred.failCause(w.done, exit.cause)
+          for (const w of outcomes) yield* Deferred.failCause(w.done, exit.cause)
+          if (outcomes.length === 0 && inserts.length === 0)
+            yield* Effect.logWarning(`outbox: claim failed: ${Cause.pretty(exit.cause)}`)
+          return
+        }
+        const { ids, claimed } = exit.value
+        for (const [i, w] of inserts.entries()) Deferred.unsafeDone(w.done, Exit.succeed(ids[i]))
+        for (const w of outcomes) {
+          release(w.slot)
+          Deferred.unsafeDone(w.done, Exit.void)
+        }
+        for (const op of claimed) {
+          // Its lease ran out while this process still delivers it (renewals failed: a store outage, an
+          // event loop stalled past the lease): the delivery running already completes it; a second one
+          // would send it twice.
+          if (active.has(op.id)) continue
+          active.add(op.id)
+          // The slot stays taken until the outcome is committed, not only until the response: ops sent
+          // but not yet recorded count as in flight, so a crash re-sends at most `concurrency` of them.
+          inFlight++
+          yield* FiberSet.run(
+            deliveries,
+            Effect.interruptible(deliver(op, { id: op.id, released: false }, run?.onOutcome))
+          )
+        }
+      })
+
+    // Waits for writes; while delivering, also looks every `pollMs` for work other processes stored.
+    const nextBatch = Effect.gen(function* () {
+      const first =
+        delivering === undefined
+          ? yield* Queue.take(writes)
+          : Option.getOrElse(yield* Effect.timeout(Queue.take(writes), pollMs).pipe(Effect.option), () => ({
+              kind: "poke" as const
+            }))
+      yield* nextTurn
+      return [first, ...(yield* Queue.takeUpTo(writes, MAX_BATCH - 1))]
+    })
+    yield* Effect.forkScoped(
+      Effect.interruptible(
+        Effect.forever(Effect.flatMap(nextBatch, (batch) => turnLock.withPermits(1)(commit(batch))))
+      )
+    )
 
     // A live worker keeps its ops: every third of the lease, one UPDATE extends the leases of all the ops
     // it is delivering (until their outcome is committed), so only a dead worker's leases run out and a
@@ -270,67 +391,21 @@ export const make = (
       Effect.interruptible(Effect.forever(Effect.zipRight(Effect.sleep(Math.max(1, leaseMs / 3)), renew)))
     )
 
-    const claimLoop = (concurrency: number, onOutcome: StartOptions["onOutcome"]) =>
-      Effect.gen(function* () {
-        // Claims are writes too (a commit each): while most slots are busy, wait for a few to free up
-        // and claim them together.
-        const batch = Math.max(1, Math.floor(concurrency / 4))
-        while (true) {
-          const free = concurrency - inFlight
-          const now = Date.now()
-          const claimed =
-            free < batch && inFlight > 0
-              ? []
-              : yield* provide(Store.claim({ owner, limit: free, now, leaseMs, ordered })).pipe(
-                  Effect.catchAll((error) =>
-                    Effect.as(Effect.logWarning(`outbox: claim failed: ${error.message}`), [])
-                  )
-                )
-          for (const op of claimed) {
-            // Its lease ran out while this process still delivers it (renewals failed: a store outage, an
-            // event loop stalled past the lease): the delivery running already completes it; a second one
-            // would send it twice.
-            if (active.has(op.id)) continue
-            active.add(op.id)
-            // The slot stays taken until the outcome is committed, not only until the response: ops sent
-            // but not yet recorded count as in flight, so a crash re-sends at most `concurrency` of them.
-            inFlight++
-            const release = Effect.sync(() => {
-              active.delete(op.id)
-              inFlight--
-            })
-            yield* FiberSet.run(
-              deliveries,
-              Effect.interruptible(
-                // Once its outcome has committed, the installation's next op is claimable: wake the loop again.
-                Effect.ensuring(
-                  deliver(op, onOutcome),
-                  Effect.all([release, signal, Queue.offer(settled, undefined)], { discard: true })
-                )
-              )
-            )
-          }
-          if (free < batch || claimed.length < free) {
-            yield* Effect.ignore(Effect.timeout(Queue.take(wake), pollMs))
-          }
-        }
-      })
-
     const start = (startOptions: StartOptions = {}) =>
       Effect.suspend(() => {
-        if (loop !== undefined) return Effect.void
-        const concurrency = Math.max(1, Math.floor(startOptions.concurrency ?? 8))
-        // Interruptible even when started from an uninterruptible region, so `stop` can always end it.
-        const fork = Effect.forkDaemon(Effect.interruptible(claimLoop(concurrency, startOptions.onOutcome)))
-        return Effect.map(fork, (fiber) => {
-          loop = fiber
-        })
+        if (delivering !== undefined) return Effect.void
+        delivering = {
+          concurrency: Math.max(1, Math.floor(startOptions.concurrency ?? 8)),
+          onOutcome: startOptions.onOutcome
+        }
+        return poke
       })
 
     const stop = (graceMs?: number) =>
       Effect.gen(function* () {
-        if (loop !== undefined) yield* Fiber.interrupt(loop)
-        loop = undefined
+        // No turn claims after this one: the one running (if any) is waited out.
+        delivering = undefined
+        yield* turnLock.withPermits(1)(Effect.void)
         const settled = FiberSet.awaitEmpty(deliveries)
         if (graceMs === undefined) return yield* settled
         yield* Effect.ignore(Effect.timeout(settled, graceMs))
@@ -344,7 +419,7 @@ export const make = (
     const drain = Effect.gen(function* () {
       yield* start()
       while (true) {
-        if (!(yield* provide(Store.hasPending)) && (yield* FiberSet.size(deliveries)) === 0)
+        if ((yield* FiberSet.size(deliveries)) === 0 && !(yield* provide(Store.hasPending)))
           return yield* stats
         yield* Effect.ignore(Effect.timeout(Queue.take(settled), pollMs))
       }
@@ -363,7 +438,7 @@ export const make = (
       drain,
       stats,
       failed: (page = {}) => provide(Store.listFailed({ limit: page.limit ?? 1000, afterId: page.afterId })),
-      retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () => signal)
+      retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () => poke)
     } satisfies OutboxService
   })
 

@@ -3,6 +3,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { Operation } from "@marketplace-kit/client"
 import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** Where an op is in its life. `pending` covers both waiting and in flight (leased). */
 export type OpStatus = "pending" | "delivered" | "failed" | "coalesced" | "rejected"
@@ -83,34 +84,67 @@ const toOp = (row: Row): StoredOp => ({
 
 const byId = (a: StoredOp, b: StoredOp) => Number(a.id) - Number(b.id)
 
+const insertRow = (op: NewOp, now: number) => ({
+  installation_id: op.installationId,
+  operation: op.operation,
+  input: JSON.stringify(op.input),
+  status: op.rejected === undefined ? "pending" : "rejected",
+  attempts: 0,
+  available_at: now,
+  created_at: now,
+  last_error: op.rejected === undefined ? null : JSON.stringify(op.rejected),
+  op_key: op.key ?? null,
+  source: op.source ?? null
+})
+
 /** The INSERT of one op, as a statement (so a caller's own driver can run it in its transaction). */
 export const insertStatement = (sql: SqlClient.SqlClient, op: NewOp, now: number) =>
-  sql`INSERT INTO mkit_outbox_ops ${sql.insert({
-    installation_id: op.installationId,
-    operation: op.operation,
-    input: JSON.stringify(op.input),
-    status: op.rejected === undefined ? "pending" : "rejected",
-    attempts: 0,
-    available_at: now,
-    created_at: now,
-    last_error: op.rejected === undefined ? null : JSON.stringify(op.rejected),
-    op_key: op.key ?? null,
-    source: op.source ?? null
-  })} ON CONFLICT (op_key) DO NOTHING RETURNING id`
+  sql`INSERT INTO mkit_outbox_ops ${sql.insert(insertRow(op, now))} ON CONFLICT (op_key) DO NOTHING RETURNING id`
 
-/** Stores ops in one transaction; yields each one's id, or `undefined` where its key was already stored. */
+// Rows per INSERT: 10 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535.
+const INSERT_ROWS = 500
+
+/**
+ * Stores ops, a multi-row INSERT per 500 (in one transaction when there are more); yields each one's id,
+ * or `undefined` where its key was already stored (or repeats an earlier op's key in `ops`).
+ */
 export const enqueue = (
   ops: ReadonlyArray<NewOp>,
   now: number
 ): Effect.Effect<ReadonlyArray<string | undefined>, SqlError, SqlClient.SqlClient> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
-    const all = Effect.forEach(ops, (op) =>
-      Effect.map(insertStatement(sql, op, now), (rows) => {
-        const id = (rows[0] as { id?: unknown } | undefined)?.id
-        return id === undefined ? undefined : String(id)
-      })
-    )
-    return ops.length === 1 ? all : sql.withTransaction(all)
+    const chunk = (part: ReadonlyArray<NewOp>) =>
+      Effect.map(
+        sql<{
+          readonly id: unknown
+          readonly op_key: string | null
+        }>`INSERT INTO mkit_outbox_ops ${sql.insert(
+          part.map((op) => insertRow(op, now))
+        )} ON CONFLICT (op_key) DO NOTHING RETURNING id, op_key`,
+        (rows) => {
+          // The rows come back in no promised order: a keyed op finds its id by key; the unkeyed ones took
+          // their ids in VALUES order, so they get the rest in ascending order.
+          const byKey = new Map<string, string>()
+          const unkeyed: Array<string> = []
+          for (const row of rows) {
+            if (row.op_key === null) unkeyed.push(String(row.id))
+            else byKey.set(row.op_key, String(row.id))
+          }
+          unkeyed.sort((a, b) => Number(a) - Number(b))
+          let next = 0
+          return part.map((op) => {
+            if (op.key === undefined) return unkeyed[next++]
+            const id = byKey.get(op.key)
+            // Only the first op with a key was inserted; a repeat of it in the same batch was not.
+            byKey.delete(op.key)
+            return id
+          })
+        }
+      )
+    const parts: Array<ReadonlyArray<NewOp>> = []
+    for (let i = 0; i < ops.length; i += INSERT_ROWS) parts.push(ops.slice(i, i + INSERT_ROWS))
+    const all = Effect.map(Effect.forEach(parts, chunk), (ids) => ids.flat())
+    return parts.length <= 1 ? all : sql.withTransaction(all)
   })
 
 /**
@@ -157,8 +191,14 @@ export const claim = (options: {
     // probed each one's installation and sorted them, per claim (19 ms at 5,000 pending, capping delivery
     // near 150 ops/s). Without a sort the only plan left walks the pending ops in id order through the
     // (status, id) index and stops at `limit` (0.2 ms), whatever the statistics say.
+    // Inside the caller's transaction (the outbox claims in the commit of its other writes) it joins it;
+    // alone it takes one of its own, for SET LOCAL.
+    const unsorted = Effect.zipRight(sql`SET LOCAL enable_sort = off`, claimed)
     const planned = sql.onDialectOrElse({
-      pg: () => sql.withTransaction(Effect.zipRight(sql`SET LOCAL enable_sort = off`, claimed)),
+      pg: () =>
+        Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
+          Option.isSome(open) ? unsorted : sql.withTransaction(unsorted)
+        ),
       orElse: () => claimed
     })
     return Effect.map(planned, (rows) => rows.map(toOp).sort(byId))
