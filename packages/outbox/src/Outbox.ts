@@ -181,7 +181,8 @@ export const make = (
         }
       | {
           readonly kind: "outcome"
-          readonly write: Effect.Effect<void, SqlError, SqlClient.SqlClient>
+          /** The outcome's statements, or the id of an op delivered alone (those share one UPDATE). */
+          readonly write: Effect.Effect<void, SqlError, SqlClient.SqlClient> | string
           readonly slot: Slot
           readonly done: Deferred.Deferred<void, SqlError>
         }
@@ -254,7 +255,7 @@ export const make = (
 
     const deliver = (op: Store.StoredOp, slot: Slot, onOutcome: StartOptions["onOutcome"]) =>
       Effect.gen(function* () {
-        const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient>) =>
+        const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient> | string) =>
           submit<void>((done) => ({ kind: "outcome", write, slot, done }))
         const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
         const group = merged.slice(0, coalescible(op, merged))
@@ -263,7 +264,7 @@ export const make = (
         const now = Date.now()
         let outcome: DeliveryOutcome
         if (Either.isRight(result)) {
-          yield* complete(Store.delivered(op, group, now))
+          yield* complete(group.length === 0 ? op.id : Store.delivered(op, group, now))
           outcome = { kind: "delivered", op, merged: group }
         } else if (Retry.isRetryable(result.left) && op.attempts < maxDeliveries) {
           const error = storedError(result.left)
@@ -310,7 +311,9 @@ export const make = (
         const inserts = batch.filter((w) => w.kind === "insert")
         const outcomes = batch.filter((w) => w.kind === "outcome")
         const run = delivering
-        const free = run === undefined ? 0 : run.concurrency - inFlight + outcomes.length
+        // The slots these outcomes hold are free once they commit (unless a stopped delivery freed its own).
+        const freed = outcomes.filter((w) => !w.slot.released).length
+        const free = run === undefined ? 0 : run.concurrency - inFlight + freed
         if (inserts.length === 0 && outcomes.length === 0 && free <= 0) return
         const now = Date.now()
         const work = Effect.gen(function* () {
@@ -321,7 +324,9 @@ export const make = (
                   inserts.map((w) => w.op),
                   now
                 )
-          for (const w of outcomes) yield* w.write
+          const alone = outcomes.flatMap((w) => (typeof w.write === "string" ? [w.write] : []))
+          if (alone.length > 0) yield* Store.deliveredAlone(alone, now)
+          for (const w of outcomes) if (typeof w.write !== "string") yield* w.write
           const claimed = free <= 0 ? [] : yield* Store.claim({ owner, limit: free, now, leaseMs, ordered })
           return { ids, claimed }
         })

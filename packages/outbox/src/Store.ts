@@ -240,6 +240,21 @@ export const delivered = (
     return sql.withTransaction(Effect.zipRight(head, rest))
   })
 
+/** Marks ops delivered on their own (nothing coalesced into them), in one statement. */
+export const deliveredAlone = (
+  ids: ReadonlyArray<string>,
+  now: number
+): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`UPDATE mkit_outbox_ops
+      SET status = 'delivered', finished_at = ${now}, lease_owner = NULL, lease_until = NULL
+      WHERE ${sql.in(
+        "id",
+        ids.map((id) => Number(id))
+      )} AND status = 'pending'`
+  ).pipe(Effect.asVoid)
+
 /** Dead-letters ops with their error; they wait for `retryFailed`. */
 export const failed = (
   ops: ReadonlyArray<StoredOp>,
