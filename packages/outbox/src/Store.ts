@@ -220,26 +220,6 @@ export const following = (
       ORDER BY id LIMIT ${limit}`
   ).pipe(Effect.map((rows) => rows.map(toOp)))
 
-/** Marks a delivered op, and the ops its request stood for as `coalesced` into it, in one transaction. */
-export const delivered = (
-  op: StoredOp,
-  merged: ReadonlyArray<StoredOp>,
-  now: number
-): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => {
-    const head = sql`UPDATE mkit_outbox_ops
-      SET status = 'delivered', finished_at = ${now}, lease_owner = NULL, lease_until = NULL
-      WHERE id = ${Number(op.id)} AND status = 'pending'`
-    if (merged.length === 0) return Effect.asVoid(head)
-    const rest = sql`UPDATE mkit_outbox_ops
-      SET status = 'coalesced', finished_at = ${now}, coalesced_into = ${Number(op.id)}
-      WHERE ${sql.in(
-        "id",
-        merged.map((m) => Number(m.id))
-      )} AND status = 'pending' AND lease_until IS NULL`
-    return sql.withTransaction(Effect.zipRight(head, rest))
-  })
-
 /** Marks ops delivered on their own (nothing coalesced into them), in one statement. */
 export const deliveredAlone = (
   ids: ReadonlyArray<string>,
@@ -254,6 +234,24 @@ export const deliveredAlone = (
         ids.map((id) => Number(id))
       )} AND status = 'pending'`
   ).pipe(Effect.asVoid)
+
+/** Marks a delivered op, and the ops its request stood for as `coalesced` into it, in one transaction. */
+export const delivered = (
+  op: StoredOp,
+  merged: ReadonlyArray<StoredOp>,
+  now: number
+): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+    const head = deliveredAlone([op.id], now)
+    if (merged.length === 0) return head
+    const rest = sql`UPDATE mkit_outbox_ops
+      SET status = 'coalesced', finished_at = ${now}, coalesced_into = ${Number(op.id)}
+      WHERE ${sql.in(
+        "id",
+        merged.map((m) => Number(m.id))
+      )} AND status = 'pending' AND lease_until IS NULL`
+    return sql.withTransaction(Effect.zipRight(head, rest))
+  })
 
 /** Dead-letters ops with their error; they wait for `retryFailed`. */
 export const failed = (
