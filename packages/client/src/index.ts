@@ -6,6 +6,7 @@ export type {
   ValidationIssue,
   VercelErrorDetail
 } from "@marketplace-kit/core"
+export { fetchClient } from "./FetchClient.js"
 export {
   type ClientOptions,
   defaultTimeout,

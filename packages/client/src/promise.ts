@@ -3,9 +3,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import { fetchTransport } from "./internal/FetchTransport.js"
-import { type ClientOptions, fromTransport } from "./MarketplaceClient.js"
+import { fetchClient } from "./FetchClient.js"
 import type { RetryOptions } from "./Retry.js"
 
 // `@marketplace-kit/client/promise`: everything a Promise user needs. The entry is bundled on its own,
@@ -81,27 +79,9 @@ const run = (effect: Effect.Effect<void, unknown>, signal: AbortSignal | undefin
   })
 }
 
-const env = (name: string): string | undefined =>
-  typeof process === "undefined" ? undefined : process.env[name]
-
-const tokenOption = (token: PromiseClientOptions["token"]): ClientOptions["token"] => {
-  if (typeof token !== "function") return Redacted.make(token ?? env("VERCEL_TOKEN") ?? "")
-  return (installationId) =>
-    Effect.map(
-      Effect.tryPromise({ try: async () => token(installationId), catch: (cause) => cause }),
-      Redacted.make
-    )
-}
-
 /** The client on global `fetch`, for code that does not use Effect. Same validation, retries and errors. */
 export const createMarketplaceClient = (options: PromiseClientOptions = {}): PromiseMarketplaceClient => {
-  const client = fromTransport(fetchTransport, {
-    token: tokenOption(options.token),
-    baseUrl: options.baseUrl ?? env("VERCEL_API_URL"),
-    timeout: options.timeoutMs,
-    retry: options.retry,
-    userAgent: options.userAgent
-  })
+  const client = fetchClient(options)
   return {
     updateInstallation: (id, body, call) => run(client.updateInstallation(id, body), call?.signal),
     createEvent: (id, event, call) => run(client.createEvent(id, event), call?.signal),

@@ -45,10 +45,73 @@ const addKeyAndSource = Effect.gen(function* () {
   yield* sql`CREATE UNIQUE INDEX mkit_outbox_ops_key ON mkit_outbox_ops (op_key)`
 })
 
+// PostgreSQL: a writer turn (the enqueues, plain deliveries and claim the outbox commits together) as one
+// function, so a turn is one statement (one round trip, its own transaction) instead of six. It runs
+// with sorting off: the claim then walks pending ops in id order through the (status, id) index and
+// stops at the limit, whatever stale statistics say (a sort plan read every pending op per claim).
+// SQLite, in process, has no round trips to save: it runs the same statements one by one.
+const addTurnFunction = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.onDialectOrElse({
+    pg: () =>
+      sql.unsafe(`CREATE OR REPLACE FUNCTION mkit_outbox_turn(
+  new_ops jsonb, delivered_ids jsonb, now_ms bigint, claim_owner text, claim_limit integer,
+  lease_ms bigint, in_order boolean
+) RETURNS TABLE (
+  kind text, id bigint, installation_id text, operation text, input text, status text,
+  attempts integer, last_error text, op_key text, source text
+) LANGUAGE plpgsql SET enable_sort = off AS $turn$
+#variable_conflict use_column
+BEGIN
+  IF jsonb_array_length(new_ops) > 0 THEN
+    -- Ids are taken in array order (the unkeyed ops' ids are matched to them in that order).
+    RETURN QUERY WITH inserted AS (
+      INSERT INTO mkit_outbox_ops (installation_id, operation, input, status, attempts, available_at,
+        created_at, last_error, op_key, source)
+      SELECT e.op->>'installation_id', e.op->>'operation', e.op->>'input', e.op->>'status', 0, now_ms,
+        now_ms, e.op->>'last_error', e.op->>'op_key', e.op->>'source'
+      FROM jsonb_array_elements(new_ops) WITH ORDINALITY AS e(op, ord) ORDER BY e.ord
+      ON CONFLICT (op_key) DO NOTHING
+      RETURNING mkit_outbox_ops.id, mkit_outbox_ops.op_key
+    ) SELECT 'inserted'::text, i.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer,
+        NULL::text, i.op_key, NULL::text FROM inserted i;
+  END IF;
+  IF jsonb_array_length(delivered_ids) > 0 THEN
+    UPDATE mkit_outbox_ops o SET status = 'delivered', finished_at = now_ms, lease_owner = NULL,
+      lease_until = NULL
+    WHERE o.id IN (SELECT d::bigint FROM jsonb_array_elements_text(delivered_ids) AS d)
+      AND o.status = 'pending';
+  END IF;
+  IF claim_limit > 0 THEN
+    RETURN QUERY WITH next AS (
+      SELECT c.id FROM mkit_outbox_ops c
+      WHERE c.status = 'pending' AND c.available_at <= now_ms
+        AND (c.lease_until IS NULL OR c.lease_until <= now_ms)
+        AND (NOT in_order OR NOT EXISTS (
+          SELECT 1 FROM mkit_outbox_ops p
+          WHERE p.installation_id = c.installation_id AND p.status = 'pending' AND p.id < c.id
+        ))
+      ORDER BY c.id
+      LIMIT claim_limit
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE mkit_outbox_ops u SET lease_owner = claim_owner, lease_until = now_ms + lease_ms,
+      attempts = u.attempts + 1
+    FROM next WHERE u.id = next.id
+    RETURNING 'claimed'::text, u.id, u.installation_id, u.operation, u.input, u.status, u.attempts,
+      u.last_error, u.op_key, u.source;
+  END IF;
+END
+$turn$`),
+    orElse: () => Effect.void
+  })
+})
+
 /** Every migration, oldest first. Never edit a released one: add the next version instead. */
 export const migrations: ReadonlyArray<Migration> = [
   { version: 1, name: "create ops", up: createOps },
-  { version: 2, name: "op key and source", up: addKeyAndSource }
+  { version: 2, name: "op key and source", up: addKeyAndSource },
+  { version: 3, name: "turn function", up: addTurnFunction }
 ]
 
 /** The schema version this release writes. */

@@ -316,26 +316,19 @@ export const make = (
         const free = run === undefined ? 0 : run.concurrency - inFlight + freed
         if (inserts.length === 0 && outcomes.length === 0 && free <= 0) return
         const now = Date.now()
-        const work = Effect.gen(function* () {
-          const ids =
-            inserts.length === 0
-              ? []
-              : yield* Store.enqueue(
-                  inserts.map((w) => w.op),
-                  now
-                )
-          const alone = outcomes.flatMap((w) => (typeof w.write === "string" ? [w.write] : []))
-          if (alone.length > 0) yield* Store.deliveredAlone(alone, now)
-          for (const w of outcomes) if (typeof w.write !== "string") yield* w.write
-          const claimed = free <= 0 ? [] : yield* Store.claim({ owner, limit: free, now, leaseMs, ordered })
-          return { ids, claimed }
-        })
-        // A lone write is atomic by itself: one round trip, not three. (A PostgreSQL claim opens its own.)
-        const exit = yield* Effect.exit(
-          provide(
-            inserts.length + outcomes.length + (free > 0 ? 1 : 0) === 1 ? work : sql.withTransaction(work)
-          )
+        // Outcomes other than a plain delivery run their own statements first, so the claim sees them.
+        const writes = outcomes.flatMap((w) => (typeof w.write === "string" ? [] : [w.write]))
+        const work = Effect.zipRight(
+          Effect.all(writes, { discard: true }),
+          Store.turn({
+            inserts: inserts.map((w) => w.op),
+            delivered: outcomes.flatMap((w) => (typeof w.write === "string" ? [w.write] : [])),
+            now,
+            claim: { owner, limit: Math.max(0, free), leaseMs, ordered }
+          })
         )
+        // A turn alone is atomic by itself (on SQLite it takes a transaction when it runs more than one statement).
+        const exit = yield* Effect.exit(provide(writes.length === 0 ? work : sql.withTransaction(work)))
         if (exit._tag === "Failure") {
           for (const w of inserts) yield* Deferred.failCause(w.done, exit.cause)
           for (const w of outcomes) yield* Deferred.failCause(w.done, exit.cause)

@@ -101,6 +101,31 @@ const insertRow = (op: NewOp, now: number) => ({
 export const insertStatement = (sql: SqlClient.SqlClient, op: NewOp, now: number) =>
   sql`INSERT INTO mkit_outbox_ops ${sql.insert(insertRow(op, now))} ON CONFLICT (op_key) DO NOTHING RETURNING id`
 
+interface InsertedRow {
+  readonly id: unknown
+  readonly op_key: string | null
+}
+
+// The rows an INSERT returns come in no promised order: a keyed op finds its id by key; the unkeyed ones
+// took their ids in the order they were given, so they get the rest in ascending order.
+const idsOf = (ops: ReadonlyArray<NewOp>, rows: ReadonlyArray<InsertedRow>) => {
+  const byKey = new Map<string, string>()
+  const unkeyed: Array<string> = []
+  for (const row of rows) {
+    if (row.op_key === null) unkeyed.push(String(row.id))
+    else byKey.set(row.op_key, String(row.id))
+  }
+  unkeyed.sort((a, b) => Number(a) - Number(b))
+  let next = 0
+  return ops.map((op) => {
+    if (op.key === undefined) return unkeyed[next++]
+    const id = byKey.get(op.key)
+    // Only the first op with a key was inserted; a repeat of it in the same batch was not.
+    byKey.delete(op.key)
+    return id
+  })
+}
+
 // Rows per INSERT: 10 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535.
 const INSERT_ROWS = 500
 
@@ -115,31 +140,10 @@ export const enqueue = (
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const chunk = (part: ReadonlyArray<NewOp>) =>
       Effect.map(
-        sql<{
-          readonly id: unknown
-          readonly op_key: string | null
-        }>`INSERT INTO mkit_outbox_ops ${sql.insert(
+        sql<InsertedRow>`INSERT INTO mkit_outbox_ops ${sql.insert(
           part.map((op) => insertRow(op, now))
         )} ON CONFLICT (op_key) DO NOTHING RETURNING id, op_key`,
-        (rows) => {
-          // The rows come back in no promised order: a keyed op finds its id by key; the unkeyed ones took
-          // their ids in VALUES order, so they get the rest in ascending order.
-          const byKey = new Map<string, string>()
-          const unkeyed: Array<string> = []
-          for (const row of rows) {
-            if (row.op_key === null) unkeyed.push(String(row.id))
-            else byKey.set(row.op_key, String(row.id))
-          }
-          unkeyed.sort((a, b) => Number(a) - Number(b))
-          let next = 0
-          return part.map((op) => {
-            if (op.key === undefined) return unkeyed[next++]
-            const id = byKey.get(op.key)
-            // Only the first op with a key was inserted; a repeat of it in the same batch was not.
-            byKey.delete(op.key)
-            return id
-          })
-        }
+        (rows) => idsOf(part, rows)
       )
     const parts: Array<ReadonlyArray<NewOp>> = []
     for (let i = 0; i < ops.length; i += INSERT_ROWS) parts.push(ops.slice(i, i + INSERT_ROWS))
@@ -147,33 +151,64 @@ export const enqueue = (
     return parts.length <= 1 ? all : sql.withTransaction(all)
   })
 
-/**
- * Leases up to `limit` ops that are each the oldest pending op of their installation, due, and not
- * under a live lease, so one installation never has two ops in flight and its ops go in order. On
- * PostgreSQL `FOR UPDATE SKIP LOCKED` lets concurrent workers claim different installations without
- * waiting; on SQLite the single statement runs under the database's one writer lock.
- */
-export const claim = (options: {
-  readonly owner: string
-  readonly limit: number
+/** What one writer turn stores and claims. */
+export interface Turn {
+  readonly inserts: ReadonlyArray<NewOp>
+  /** Ops delivered on their own (nothing coalesced into them). */
+  readonly delivered: ReadonlyArray<string>
   readonly now: number
-  readonly leaseMs: number
-  /** `false` claims any due op, ignoring order within an installation (for independent ops). */
-  readonly ordered?: boolean
-}): Effect.Effect<ReadonlyArray<StoredOp>, SqlError, SqlClient.SqlClient> =>
+  /** Leases up to `limit` ops (none at 0), after the writes above, so it sees them. */
+  readonly claim: {
+    readonly owner: string
+    readonly limit: number
+    readonly leaseMs: number
+    /** `false` claims any due op, ignoring order within an installation (for independent ops). */
+    readonly ordered?: boolean
+  }
+}
+
+/**
+ * Runs a writer turn: stores `inserts` (yielding their ids as `enqueue` does), marks `delivered`, then
+ * leases up to `claim.limit` ops that are each the oldest pending op of their installation, due, and not
+ * under a live lease, so one installation never has two ops in flight and its ops go in order. On
+ * PostgreSQL it is one call of `mkit_outbox_turn` (one round trip, atomic by itself), whose claim takes
+ * `FOR UPDATE SKIP LOCKED` so concurrent workers claim different installations without waiting; on
+ * SQLite its statements run under the database's one writer lock (in one transaction).
+ */
+export const turn = (
+  t: Turn
+): Effect.Effect<
+  { readonly ids: ReadonlyArray<string | undefined>; readonly claimed: ReadonlyArray<StoredOp> },
+  SqlError,
+  SqlClient.SqlClient
+> =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
-    const { owner, limit, now, leaseMs } = options
-    const lock = sql.onDialectOrElse({
-      pg: () => sql.unsafe("FOR UPDATE SKIP LOCKED"),
-      orElse: () => sql.unsafe("")
-    })
-    const inOrder =
-      options.ordered === false
-        ? sql.unsafe("")
-        : sql`AND NOT EXISTS (
+    const { inserts, delivered, now, claim } = t
+    const { owner, limit, leaseMs } = claim
+    const ordered = claim.ordered !== false
+    const pg = Effect.map(
+      sql<Row & { readonly kind: "inserted" | "claimed" }>`SELECT * FROM mkit_outbox_turn(
+        ${JSON.stringify(inserts.map((op) => insertRow(op, now)))}::jsonb,
+        ${JSON.stringify(delivered.map(Number))}::jsonb,
+        ${now}::bigint, ${owner}::text, ${Math.max(0, limit)}::integer, ${leaseMs}::bigint, ${ordered}::boolean
+      )`,
+      (rows) => ({
+        ids: idsOf(
+          inserts,
+          rows.filter((row) => row.kind === "inserted")
+        ),
+        claimed: rows
+          .filter((row) => row.kind === "claimed")
+          .map(toOp)
+          .sort(byId)
+      })
+    )
+    const inOrder = ordered
+      ? sql`AND NOT EXISTS (
           SELECT 1 FROM mkit_outbox_ops p
           WHERE p.installation_id = o.installation_id AND p.status = 'pending' AND p.id < o.id
         )`
+      : sql.unsafe("")
     const claimed = sql<Row>`WITH next AS (
       SELECT o.id FROM mkit_outbox_ops o
       WHERE o.status = 'pending' AND o.available_at <= ${now}
@@ -181,27 +216,26 @@ export const claim = (options: {
         ${inOrder}
       ORDER BY o.id
       LIMIT ${limit}
-      ${lock}
     )
     UPDATE mkit_outbox_ops SET lease_owner = ${owner}, lease_until = ${now + leaseMs}, attempts = attempts + 1
     WHERE id IN (SELECT id FROM next)
     RETURNING id, installation_id, operation, input, status, attempts, last_error, op_key, source`
-    // PostgreSQL plans from statistics, and they say few ops are pending until autovacuum analyzes the
-    // table (a new one, or one full of delivered ops when a burst arrives): it then read every pending op,
-    // probed each one's installation and sorted them, per claim (19 ms at 5,000 pending, capping delivery
-    // near 150 ops/s). Without a sort the only plan left walks the pending ops in id order through the
-    // (status, id) index and stops at `limit` (0.2 ms), whatever the statistics say.
-    // Inside the caller's transaction (the outbox claims in the commit of its other writes) it joins it;
-    // alone it takes one of its own, for SET LOCAL.
-    const unsorted = Effect.zipRight(sql`SET LOCAL enable_sort = off`, claimed)
-    const planned = sql.onDialectOrElse({
-      pg: () =>
-        Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
-          Option.isSome(open) ? unsorted : sql.withTransaction(unsorted)
-        ),
-      orElse: () => claimed
+    const steps = Effect.gen(function* () {
+      const ids = inserts.length === 0 ? [] : yield* enqueue(inserts, now)
+      if (delivered.length > 0) yield* deliveredAlone(delivered, now)
+      const rows = limit <= 0 ? [] : yield* claimed
+      return { ids, claimed: rows.map(toOp).sort(byId) }
     })
-    return Effect.map(planned, (rows) => rows.map(toOp).sort(byId))
+    const parts = (inserts.length > 0 ? 1 : 0) + (delivered.length > 0 ? 1 : 0) + (limit > 0 ? 1 : 0)
+    return sql.onDialectOrElse({
+      pg: () => pg,
+      orElse: () =>
+        parts <= 1
+          ? steps
+          : Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
+              Option.isSome(open) ? steps : sql.withTransaction(steps)
+            )
+    })
   })
 
 /** The pending ops queued after `op` for its installation, oldest first (candidates for coalescing). */

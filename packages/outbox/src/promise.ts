@@ -1,11 +1,4 @@
-import {
-  createMarketplaceClient,
-  isMarketplaceError,
-  type MarketplaceError,
-  type PromiseClientOptions,
-  type PromiseMarketplaceClient,
-  TransportError
-} from "@marketplace-kit/client"
+import { fetchClient, type PromiseClientOptions } from "@marketplace-kit/client"
 import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -13,7 +6,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import { make, Outbox, type OutboxOptions, type Sender, type StartOptions } from "./Outbox.js"
+import { make, Outbox, type OutboxOptions, type StartOptions } from "./Outbox.js"
 import type { NewOp, OutboxStats, StoredOp } from "./Store.js"
 import * as StoreLayer from "./StoreLayer.js"
 
@@ -72,36 +65,12 @@ export interface PromiseOutbox {
   readonly close: () => Promise<void>
 }
 
-const methodOf = (operation: NewOp["operation"]) => (operation === "updateInstallation" ? "PATCH" : "POST")
-
-// The Promise client rejects with its own error classes; anything else (e.g. a token source that threw)
-// is treated as a transport failure, so it is retried like one.
-const senderOf = (client: PromiseMarketplaceClient): Sender => {
-  const call = (operation: NewOp["operation"], id: string, run: (signal: AbortSignal) => Promise<void>) =>
-    Effect.tryPromise({
-      try: run,
-      catch: (error): MarketplaceError =>
-        isMarketplaceError(error)
-          ? error
-          : new TransportError({
-              method: methodOf(operation),
-              path: `/v1/installations/${encodeURIComponent(id)}`,
-              attempts: 0,
-              message: error instanceof Error ? error.message : String(error)
-            })
-    })
-  return {
-    updateInstallation: (id, body) =>
-      call("updateInstallation", id, (signal) => client.updateInstallation(id, body, { signal })),
-    createEvent: (id, event) => call("createEvent", id, (signal) => client.createEvent(id, event, { signal }))
-  }
-}
-
 /** Opens (creating and migrating if needed) an outbox store and the client that delivers from it. */
 export const openOutbox = async (options: PromiseOutboxOptions): Promise<PromiseOutbox> => {
-  const sender = senderOf(createMarketplaceClient(options))
   const runtime = ManagedRuntime.make(
-    Layer.scoped(Outbox, make(sender, options)).pipe(Layer.provide(StoreLayer.layer(options.store)))
+    Layer.scoped(Outbox, make(fetchClient(options), options)).pipe(
+      Layer.provide(StoreLayer.layer(options.store))
+    )
   )
   const run = <A, E>(effect: Effect.Effect<A, E, Outbox>): Promise<A> =>
     runtime.runPromiseExit(effect).then((exit) => {

@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import pg from "pg"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { layer, Outbox, openOutbox, type PromiseOutbox } from "../src/index.js"
+import { layer, migrate, Outbox, openOutbox, type PromiseOutbox } from "../src/index.js"
 import { freshDatabase } from "./support/database.js"
 import { installationIds, logByInstallation, startEmulator, TOKEN } from "./support/fixtures.js"
 
@@ -163,5 +163,25 @@ describe("postgres outbox", () => {
     const [dead] = await outbox.failed()
     expect(dead?.lastError).toMatchObject({ type: "Forbidden", status: 403 })
     expect(JSON.stringify(dead)).not.toContain("mkit_outbox_wrong_token")
+  })
+
+  it("opens a store written at schema version 2, adds the turn function and delivers what it held", async () => {
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        expect(yield* migrate(2)).toBe(2)
+        yield* sql`INSERT INTO mkit_outbox_ops (installation_id, operation, input, status, attempts, available_at, created_at)
+          VALUES (${A}, 'updateInstallation', ${JSON.stringify({ externalId: "from-v2" })}, 'pending', 0, 0, 0)`
+      }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url) })), Effect.scoped)
+    )
+    const client = await connect()
+    const before = await client.query("SELECT to_regproc('mkit_outbox_turn') AS f")
+    expect(before.rows[0].f).toBeNull()
+    const outbox = await open({ coalesce: false })
+    await outbox.updateInstallation(A, { externalId: "after-v2" })
+    expect(await outbox.drain()).toMatchObject({ delivered: 2, pending: 0 })
+    expect(logByInstallation(server).get(A)).toEqual([{ externalId: "from-v2" }, { externalId: "after-v2" }])
+    const versions = await client.query("SELECT version FROM mkit_outbox_schema ORDER BY version")
+    expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3])
   })
 })
