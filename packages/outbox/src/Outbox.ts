@@ -12,7 +12,6 @@ import {
 import type { MarketplaceEvent, UpdateInstallationBody } from "@marketplace-kit/core"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -177,14 +176,14 @@ export const make = (
       | {
           readonly kind: "insert"
           readonly op: Store.NewOp
-          readonly done: Deferred.Deferred<string | undefined, SqlError>
+          readonly done: (exit: Exit.Exit<string | undefined, SqlError>) => void
         }
       | {
           readonly kind: "outcome"
           /** The outcome's statements, or the id of an op delivered alone (those share one UPDATE). */
           readonly write: Effect.Effect<void, SqlError, SqlClient.SqlClient> | string
           readonly slot: Slot
-          readonly done: Deferred.Deferred<void, SqlError>
+          readonly done: (exit: Exit.Exit<void, SqlError>) => void
         }
       | { readonly kind: "poke" }
     const writes = yield* Effect.acquireRelease(Queue.unbounded<Write>(), Queue.shutdown)
@@ -213,10 +212,11 @@ export const make = (
     const validated = (op: Store.NewOp): Either.Either<Store.NewOp, ValidationError> =>
       Either.map(planRequest({}, op.operation, op.installationId, op.input), () => op)
 
-    const submit = <A>(make: (done: Deferred.Deferred<A, SqlError>) => Write) =>
-      Effect.flatMap(Deferred.make<A, SqlError>(), (done) =>
-        Effect.zipRight(Queue.offer(writes, make(done)), Deferred.await(done))
-      )
+    // Hands a write to the writer and waits for its commit. An interrupted caller does not withdraw it.
+    const submit = <A>(make: (done: (exit: Exit.Exit<A, SqlError>) => void) => Write) =>
+      Effect.async<A, SqlError>((resume) => {
+        Queue.unsafeOffer(writes, make(resume))
+      })
 
     const enqueue = (ops: ReadonlyArray<Store.NewOp>) =>
       Effect.gen(function* () {
@@ -257,7 +257,7 @@ export const make = (
       Effect.gen(function* () {
         const complete = (write: Effect.Effect<void, SqlError, SqlClient.SqlClient> | string) =>
           submit<void>((done) => ({ kind: "outcome", write, slot, done }))
-        const merged = coalesce ? yield* Store.following(op, FOLLOWING_LIMIT) : []
+        const merged = coalesce ? yield* provide(Store.following(op, FOLLOWING_LIMIT)) : []
         const group = merged.slice(0, coalescible(op, merged))
         // Bounded by the client's timeout and retry budget, not by the lease, which `renew` keeps alive.
         const result = yield* Effect.either(send(op, group))
@@ -278,17 +278,18 @@ export const make = (
         onOutcome?.(outcome)
       }).pipe(
         // An interrupted delivery (stop) gives its op back at once rather than after the lease.
-        Effect.onInterrupt(() => Effect.ignore(Store.reschedule(op, owner, Date.now(), op.lastError))),
+        Effect.onInterrupt(() =>
+          Effect.ignore(provide(Store.reschedule(op, owner, Date.now(), op.lastError)))
+        ),
         // A store outage leaves the op leased; it is delivered again once the lease runs out.
         Effect.catchAll((error) => Effect.logWarning(`outbox: op ${op.id}: ${error.message}`)),
-        provide,
         // The writer releases the slot in the commit of the outcome (and claims its successor there); if
         // that never happened (interrupted, store outage), the slot is freed here and the writer nudged.
         Effect.ensuring(
-          Effect.zipRight(
-            Effect.suspend(() => (release(slot) ? poke : Effect.void)),
-            Queue.offer(settled, undefined)
-          )
+          Effect.sync(() => {
+            if (release(slot)) Queue.unsafeOffer(writes, { kind: "poke" })
+            Queue.unsafeOffer(settled, undefined)
+          })
         )
       )
 
@@ -330,17 +331,16 @@ export const make = (
         // A turn alone is atomic by itself (on SQLite it takes a transaction when it runs more than one statement).
         const exit = yield* Effect.exit(provide(writes.length === 0 ? work : sql.withTransaction(work)))
         if (exit._tag === "Failure") {
-          for (const w of inserts) yield* Deferred.failCause(w.done, exit.cause)
-          for (const w of outcomes) yield* Deferred.failCause(w.done, exit.cause)
+          for (const w of [...inserts, ...outcomes]) w.done(Exit.failCause(exit.cause))
           if (outcomes.length === 0 && inserts.length === 0)
             yield* Effect.logWarning(`outbox: claim failed: ${Cause.pretty(exit.cause)}`)
           return
         }
         const { ids, claimed } = exit.value
-        for (const [i, w] of inserts.entries()) Deferred.unsafeDone(w.done, Exit.succeed(ids[i]))
+        for (const [i, w] of inserts.entries()) w.done(Exit.succeed(ids[i]))
         for (const w of outcomes) {
           release(w.slot)
-          Deferred.unsafeDone(w.done, Exit.void)
+          w.done(Exit.void)
         }
         for (const op of claimed) {
           // Its lease ran out while this process still delivers it (renewals failed: a store outage, an
