@@ -47,11 +47,21 @@ const addKeyAndSource = Effect.gen(function* () {
 
 // PostgreSQL: a writer turn (the enqueues, plain deliveries and claim the outbox commits together) as one
 // function, so a turn is one statement (one round trip, its own transaction) instead of six. It runs
-// with sorting off: the claim then walks pending ops in id order through the (status, id) index and
+// with sorting off: the claim then walks pending ops in id order through the pending index and
 // stops at the limit, whatever stale statistics say (a sort plan read every pending op per claim).
 // SQLite, in process, has no round trips to save: it runs the same statements one by one.
 const addTurnFunction = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
+  // The status indexes hold only the rows their queries look for, so recording an outcome removes an
+  // op from them instead of re-inserting it (PostgreSQL: an update that changes `status` adds a
+  // tuple to every index whose predicate the new row matches), and they stay as small as the backlog
+  // however many ops were ever delivered.
+  yield* sql`DROP INDEX mkit_outbox_ops_pending`
+  yield* sql`DROP INDEX mkit_outbox_ops_installation`
+  yield* sql`CREATE INDEX mkit_outbox_ops_pending ON mkit_outbox_ops (id) WHERE status = 'pending'`
+  yield* sql`CREATE INDEX mkit_outbox_ops_installation ON mkit_outbox_ops (installation_id, id)
+    WHERE status = 'pending'`
+  yield* sql`CREATE INDEX mkit_outbox_ops_failed ON mkit_outbox_ops (id) WHERE status IN ('failed', 'rejected')`
   yield* sql.onDialectOrElse({
     pg: () =>
       sql.unsafe(`CREATE OR REPLACE FUNCTION mkit_outbox_turn(
@@ -111,7 +121,7 @@ $turn$`),
 export const migrations: ReadonlyArray<Migration> = [
   { version: 1, name: "create ops", up: createOps },
   { version: 2, name: "op key and source", up: addKeyAndSource },
-  { version: 3, name: "turn function", up: addTurnFunction }
+  { version: 3, name: "pending-only indexes and turn function", up: addTurnFunction }
 ]
 
 /** The schema version this release writes. */
