@@ -24,6 +24,7 @@ import type * as Scope from "effect/Scope"
 import { coalescible, mergeUpdates } from "./Coalesce.js"
 import { migrate } from "./Migrations.js"
 import * as Store from "./Store.js"
+import * as WalFlush from "./WalFlush.js"
 
 /** How the outbox stores and retries; every field has a default. */
 export interface OutboxOptions {
@@ -142,10 +143,15 @@ const FOLLOWING_LIMIT = 100
 // Writes per commit.
 const MAX_BATCH = 500
 
-/** Builds the outbox on the `SqlClient` in context (migrating its schema) and a sender. */
+/**
+ * Builds the outbox on the `SqlClient` in context (migrating its schema) and a sender. `store.exclusive`
+ * says no one else writes through that client (as with `openOutbox`): on SQLite the outbox then flushes
+ * its commits off the event loop (see `WalFlush`).
+ */
 export const make = (
   sender: Sender,
-  options: OutboxOptions = {}
+  options: OutboxOptions = {},
+  store: { readonly exclusive?: boolean } = {}
 ): Effect.Effect<OutboxService, SqlError, SqlClient.SqlClient | Scope.Scope> =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -157,6 +163,12 @@ export const make = (
       orElse: () => Effect.void
     })
     yield* migrate()
+    const wal =
+      store.exclusive === true && options.synchronous !== "normal"
+        ? yield* sql.onDialectOrElse({ sqlite: () => WalFlush.make, orElse: () => Effect.succeed(undefined) })
+        : undefined
+    // What has committed is acknowledged once it is durable.
+    const durable = wal === undefined ? Effect.void : wal.flush
     const ordered = options.ordered ?? true
     const coalesce = ordered && (options.coalesce ?? true)
     const leaseMs = options.leaseMs ?? 120_000
@@ -228,6 +240,8 @@ export const make = (
         if (checked.length === 1 && !inTransaction)
           return [yield* submit<string | undefined>((done) => ({ kind: "insert", op: checked[0]!, done }))]
         const ids = yield* provide(Store.enqueue(checked, Date.now()))
+        // A caller's transaction is made durable by the caller's commit.
+        if (!inTransaction) yield* durable
         yield* poke
         return ids
       })
@@ -337,11 +351,16 @@ export const make = (
           return
         }
         const { ids, claimed } = exit.value
-        for (const [i, w] of inserts.entries()) w.done(Exit.succeed(ids[i]))
-        for (const w of outcomes) {
-          release(w.slot)
-          w.done(Exit.void)
+        const acknowledge = (error: SqlError | undefined) => {
+          for (const [i, w] of inserts.entries()) w.done(error ? Exit.fail(error) : Exit.succeed(ids[i]))
+          for (const w of outcomes) w.done(error ? Exit.fail(error) : Exit.void)
         }
+        // The slots are free at the commit, and the claims it made start at once; what it stored is
+        // acknowledged when it is on disk. (So a power loss, unlike a crash, can re-send the ops whose
+        // outcome was not flushed yet too, besides those in flight.)
+        for (const w of outcomes) release(w.slot)
+        if (wal === undefined || inserts.length + outcomes.length === 0) acknowledge(undefined)
+        else wal.after(acknowledge)
         for (const op of claimed) {
           // Its lease ran out while this process still delivers it (renewals failed: a store outage, an
           // event loop stalled past the lease): the delivery running already completes it; a second one
@@ -436,7 +455,9 @@ export const make = (
       drain,
       stats,
       failed: (page = {}) => provide(Store.listFailed({ limit: page.limit ?? 1000, afterId: page.afterId })),
-      retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () => poke)
+      retryFailed: Effect.tap(provide(Effect.suspend(() => Store.retryFailed(Date.now()))), () =>
+        Effect.zipRight(durable, poke)
+      )
     } satisfies OutboxService
   })
 

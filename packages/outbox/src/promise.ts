@@ -68,7 +68,7 @@ export interface PromiseOutbox {
 /** Opens (creating and migrating if needed) an outbox store and the client that delivers from it. */
 export const openOutbox = async (options: PromiseOutboxOptions): Promise<PromiseOutbox> => {
   const runtime = ManagedRuntime.make(
-    Layer.scoped(Outbox, make(fetchClient(options), options)).pipe(
+    Layer.scoped(Outbox, make(fetchClient(options), options, { exclusive: true })).pipe(
       Layer.provide(StoreLayer.layer(options.store))
     )
   )
