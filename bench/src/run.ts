@@ -196,7 +196,7 @@ standing.push(
 )
 sections.push(
   `## 7. Outbox: ${fmt(outbox.options.ops)} ops over 64 installations (half full-body PATCH, half events, no coalescing) to the emulator in its own process, concurrency ${outbox.options.concurrency}`,
-  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite with `synchronous = FULL`; PostgreSQL (embedded) with `fsync` on. Each op is committed before its enqueue resolves.",
+  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite (`openOutbox`: commits flushed by an `fdatasync` of the WAL off the event loop) and PostgreSQL (embedded, `fsync` on): each op is committed and on disk before its enqueue resolves.",
   table(
     ["contender", "ops/s", "vs bare client"],
     Object.entries(outbox.throughput).map(([name, opsPerSec]) => [
