@@ -199,7 +199,8 @@ export const make = (
         }
       | { readonly kind: "poke" }
     const writes = yield* Effect.acquireRelease(Queue.unbounded<Write>(), Queue.shutdown)
-    const poke = Effect.asVoid(Queue.offer(writes, { kind: "poke" }))
+    const nudge = () => Queue.unsafeOffer(writes, { kind: "poke" })
+    const poke = Effect.sync(nudge)
     // A delivery finished: `drain` looks again.
     const settled = yield* Queue.sliding<void>(1)
     const deliveries = yield* FiberSet.make()
@@ -301,7 +302,7 @@ export const make = (
         // that never happened (interrupted, store outage), the slot is freed here and the writer nudged.
         Effect.ensuring(
           Effect.sync(() => {
-            if (release(slot)) Queue.unsafeOffer(writes, { kind: "poke" })
+            if (release(slot)) nudge()
             Queue.unsafeOffer(settled, undefined)
           })
         )
@@ -339,7 +340,7 @@ export const make = (
             inserts: inserts.map((w) => w.op),
             delivered: outcomes.flatMap((w) => (typeof w.write === "string" ? [w.write] : [])),
             now,
-            claim: { owner, limit: Math.max(0, free), leaseMs, ordered }
+            claim: { owner, limit: free, leaseMs, ordered }
           })
         )
         // A turn alone is atomic by itself (on SQLite it takes a transaction when it runs more than one statement).

@@ -157,7 +157,7 @@ export interface Turn {
   /** Ops delivered on their own (nothing coalesced into them). */
   readonly delivered: ReadonlyArray<string>
   readonly now: number
-  /** Leases up to `limit` ops (none at 0), after the writes above, so it sees them. */
+  /** Leases up to `limit` ops (none at 0 or below), after the writes above, so it sees them. */
   readonly claim: {
     readonly owner: string
     readonly limit: number
