@@ -183,11 +183,10 @@ const OUTBOX_GOAL = 0.7
 const outbox = await outboxThroughput(
   quick
     ? { ops: 40, concurrency: 4, rounds: 1, bulkLines: 1000, bulkSendLines: 100 }
-    : { ops: 2000, concurrency: 16, rounds: 3, bulkLines: 300_000, bulkSendLines: 10_000 }
+    : { ops: 4000, concurrency: 16, rounds: 5, bulkLines: 300_000, bulkSendLines: 10_000 }
 )
-const outboxBase = outbox.throughput["bare client (Promise facade), no store"]!
 const outboxGoal = (name: string) => {
-  const r = outbox.throughput[name]! / outboxBase
+  const r = outbox.ratios[name]!
   return `${ratio(r)} (goal ≥ ${ratio(OUTBOX_GOAL)}: ${r >= OUTBOX_GOAL ? "met" : "**not met**"})`
 }
 standing.push(
@@ -196,13 +195,13 @@ standing.push(
 )
 sections.push(
   `## 7. Outbox: ${fmt(outbox.options.ops)} ops over 64 installations (half full-body PATCH, half events, no coalescing) to the emulator in its own process, concurrency ${outbox.options.concurrency}`,
-  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite (`openOutbox`: commits flushed by an `fdatasync` of the WAL off the event loop) and PostgreSQL (embedded, `fsync` on): each op is committed and on disk before its enqueue resolves.",
+  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite (`openOutbox`: commits flushed by an `fdatasync` of the WAL off the event loop) and PostgreSQL (embedded, `fsync` on): each op is committed and on disk before its enqueue resolves. A ratio pairs each round of a contender with the bare client's run in the same round; the median of those is reported. A delivery holds its slot until its outcome is committed (so a crash re-sends at most `concurrency` ops): at equal concurrency the outbox pays that commit per op in latency, not in capacity, as the row with twice the workers shows (not a goal row).",
   table(
-    ["contender", "ops/s", "vs bare client"],
+    ["contender", "ops/s", "vs bare client (median of per-round ratios)"],
     Object.entries(outbox.throughput).map(([name, opsPerSec]) => [
       name,
       fmt(opsPerSec),
-      name.includes("enqueue only") ? "—" : ratio(opsPerSec / outboxBase)
+      name.includes("enqueue only") ? "—" : ratio(outbox.ratios[name]!)
     ])
   ),
   table(
