@@ -11,7 +11,7 @@ import { bundleSizes } from "./sections/Bundle.js"
 import { cliStartup } from "./sections/Cli.js"
 import { clientThroughput } from "./sections/ClientThroughput.js"
 import { importColdStart, SDK } from "./sections/ImportColdStart.js"
-import { outboxThroughput } from "./sections/Outbox.js"
+import { outboxThroughput, PIPELINES, type Pipeline } from "./sections/Outbox.js"
 import { validationSpeed } from "./sections/Validation.js"
 
 const { values } = parseArgs({
@@ -182,27 +182,47 @@ log("7/7 outbox")
 const OUTBOX_GOAL = 0.7
 const outbox = await outboxThroughput(
   quick
-    ? { ops: 40, concurrency: 4, rounds: 1, bulkLines: 1000, bulkSendLines: 100 }
-    : { ops: 4000, concurrency: 16, rounds: 5, bulkLines: 300_000, bulkSendLines: 10_000 }
+    ? { ops: 40, levels: [2, 4], rounds: 1, bulkLines: 1000, bulkSendLines: 100 }
+    : { ops: 4000, levels: [16, 32, 64], rounds: 5, bulkLines: 300_000, bulkSendLines: 10_000 }
 )
-const outboxGoal = (name: string) => {
-  const r = outbox.ratios[name]!
-  return `${ratio(r)} (goal ≥ ${ratio(OUTBOX_GOAL)}: ${r >= OUTBOX_GOAL ? "met" : "**not met**"})`
+const [base] = outbox.options.levels
+const outboxGoal = (pipeline: Pipeline) => {
+  const { peakRatio, peakConcurrency, levels } = outbox.pipelines[pipeline]
+  const equal = levels.find((level) => level.concurrency === base)!.ratio
+  return `${ratio(peakRatio)} at its peak (concurrency ${peakConcurrency}; goal ≥ ${ratio(OUTBOX_GOAL)}: ${peakRatio >= OUTBOX_GOAL ? "met" : "**not met**"}), ${ratio(equal)} at equal concurrency ${base}`
 }
 standing.push(
-  `- Outbox store-then-deliver: SQLite ${outboxGoal("outbox, SQLite: store then deliver")}, PostgreSQL ${outboxGoal("outbox, PostgreSQL: store then deliver")} of the bare client's req/s; enqueue ${fmt(outbox.throughput["outbox, SQLite: enqueue only"]!)} ops/s (SQLite), ${fmt(outbox.throughput["outbox, PostgreSQL: enqueue only"]!)} ops/s (PostgreSQL).`,
+  `- Outbox store-then-deliver throughput, against the bare client's peak: SQLite ${outboxGoal("outbox, SQLite: store then deliver")}; PostgreSQL ${outboxGoal("outbox, PostgreSQL: store then deliver")}. Enqueue ${fmt(outbox.enqueue.sqlite)} ops/s (SQLite), ${fmt(outbox.enqueue.postgres)} ops/s (PostgreSQL).`,
   `- \`mkit bulk\` peak RSS: ${fmt(outbox.bulk.dryRunMb)} MB for ${fmt(outbox.options.bulkLines)} lines (--dry-run), ${fmt(outbox.bulk.realMb)} MB sending ${fmt(outbox.options.bulkSendLines)} lines at --concurrency 64 (goal < 200 MB).`
 )
 sections.push(
-  `## 7. Outbox: ${fmt(outbox.options.ops)} ops over 64 installations (half full-body PATCH, half events, no coalescing) to the emulator in its own process, concurrency ${outbox.options.concurrency}`,
-  "Store then deliver: workers run while the ops are enqueued by as many concurrent callers; the clock stops when the last op is delivered. SQLite (`openOutbox`: commits flushed by an `fdatasync` of the WAL off the event loop) and PostgreSQL (embedded, `fsync` on): each op is committed and on disk before its enqueue resolves. A ratio pairs each round of a contender with the bare client's run in the same round; the median of those is reported. A delivery holds its slot until its outcome is committed (so a crash re-sends at most `concurrency` ops): at equal concurrency the outbox pays that commit per op in latency, not in capacity, as the row with twice the workers shows (not a goal row).",
+  `## 7. Outbox: ${fmt(outbox.options.ops)} ops over 64 installations (half full-body PATCH, half events, no coalescing) to the emulator in its own process, at concurrency ${outbox.options.levels.join(", ")}`,
+  [
+    "Store then deliver: delivery runs while the ops are enqueued by as many concurrent callers as it has slots; the clock stops when the last op is delivered. SQLite (`openOutbox`: commits flushed by an `fdatasync` of the WAL off the event loop) and PostgreSQL (embedded, `fsync` on): each op is committed and on disk before its enqueue resolves. The bare client runs the same calls with as many callers.",
+    "Each pipeline runs at every concurrency, in interleaved rounds; its throughput is its peak, the concurrency where its median is highest, and the goal compares that with the bare client's peak. A ratio pairs each round of a pipeline with the bare client's run in the same round; the median of those is reported.",
+    "At equal concurrency the outbox is further behind, and that is latency, not capacity: a delivery holds its slot until its outcome is committed (so a crash re-sends at most `concurrency` ops), so each slot carries fewer requests per second (Little's law), and the outbox needs more slots to reach its peak."
+  ].join(" "),
   table(
-    ["contender", "ops/s", "vs bare client (median of per-round ratios)"],
-    Object.entries(outbox.throughput).map(([name, opsPerSec]) => [
-      name,
-      fmt(opsPerSec),
-      name.includes("enqueue only") ? "—" : ratio(outbox.ratios[name]!)
-    ])
+    [
+      "pipeline",
+      ...outbox.options.levels.map((level) => `concurrency ${level}: ops/s (vs bare at ${level})`),
+      "peak vs the bare client's peak"
+    ],
+    PIPELINES.map((pipeline) => {
+      const result = outbox.pipelines[pipeline]
+      return [
+        pipeline,
+        ...result.levels.map((level) => `${fmt(level.opsPerSec)} (${ratio(level.ratio)})`),
+        `${ratio(result.peakRatio)} (at ${result.peakConcurrency})`
+      ]
+    })
+  ),
+  table(
+    ["enqueue only (no delivery)", `ops/s, ${base} callers`],
+    [
+      ["outbox, SQLite: enqueue only", fmt(outbox.enqueue.sqlite)],
+      ["outbox, PostgreSQL: enqueue only", fmt(outbox.enqueue.postgres)]
+    ]
   ),
   table(
     ["`mkit bulk` run", "lines", "peak RSS"],

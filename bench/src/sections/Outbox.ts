@@ -15,6 +15,15 @@ import { median } from "../Stats.js"
 const INSTALLATIONS = 64
 /** The baseline every other contender of this section is a ratio to. */
 const BARE = "bare client (Promise facade), no store"
+/** The pipelines measured at each concurrency, the baseline first. */
+export const PIPELINES = [
+  BARE,
+  "outbox, SQLite: store then deliver",
+  "outbox, PostgreSQL: store then deliver"
+] as const
+/** One of `PIPELINES`. */
+export type Pipeline = (typeof PIPELINES)[number]
+const at = (pipeline: Pipeline, concurrency: number) => `${pipeline}, concurrency ${concurrency}`
 const ids = Array.from({ length: INSTALLATIONS }, (_, i) => `icfg_bench_${i}`)
 
 /** The same work for every contender: even ops PATCH a full body, odd ones POST an event, spread over 64 installations. */
@@ -44,14 +53,30 @@ const peakRss = async (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) => {
   return { code, peakMb: peakKb / 1024 }
 }
 
+/** What one pipeline reached: ops/s at each concurrency, and its peak against the bare client's. */
+export interface PipelineResult {
+  /** Median ops/s at each concurrency, and the ratio to the bare client at that same concurrency. */
+  readonly levels: ReadonlyArray<{
+    readonly concurrency: number
+    readonly opsPerSec: number
+    readonly ratio: number
+  }>
+  /** The concurrency at which its median ops/s is highest. */
+  readonly peakConcurrency: number
+  /** Each round's ops/s at its peak over the bare client's at the bare client's peak, median of the rounds. */
+  readonly peakRatio: number
+}
+
 /**
- * Store-then-deliver through the outbox (SQLite, and PostgreSQL with fsync on) against the emulator
- * in its own process, as a ratio to the bare client's req/s on the same emulator in the same rounds;
+ * Store-then-deliver through the outbox (SQLite, and PostgreSQL with fsync on) against the emulator in
+ * its own process, and the bare client on the same emulator, each at every concurrency of `levels`, in
+ * interleaved rounds: ops/s, and the ratio to the bare client at equal concurrency and peak to peak;
  * enqueue-only ops/s; and `mkit bulk`'s peak RSS on a 300,000-line file.
  */
 export const outboxThroughput = async (options: {
   readonly ops: number
-  readonly concurrency: number
+  /** Concurrencies (callers, and the outbox's delivery slots) each pipeline runs at; the first for enqueue only. */
+  readonly levels: ReadonlyArray<number>
   readonly rounds: number
   readonly bulkLines: number
   readonly bulkSendLines: number
@@ -74,15 +99,17 @@ export const outboxThroughput = async (options: {
     )
     return postgres.url
   }
-  const { ops, concurrency } = options
+  const { ops, levels } = options
+  const concurrency = levels[0]!
 
-  // Delivery runs while the ops arrive, as in an app; the clock stops once the last one is delivered.
-  const storeThenDeliver = async (store: string, workers = concurrency) => {
+  // Delivery runs while the ops arrive from as many callers as it has slots, as in an app; the clock
+  // stops once the last one is delivered.
+  const storeThenDeliver = async (store: string, workers: number) => {
     const outbox = await open(store)
     try {
       const started = performance.now()
       outbox.start({ concurrency: workers })
-      await produce(outbox, ops, concurrency)
+      await produce(outbox, ops, workers)
       const stats = await outbox.drain()
       if (stats.delivered !== ops) throw new Error(`outbox delivered ${stats.delivered} of ${ops}`)
       return ops / ((performance.now() - started) / 1000)
@@ -99,7 +126,7 @@ export const outboxThroughput = async (options: {
     }
   }
   const client = createMarketplaceClient({ token: BENCH_TOKEN, baseUrl: emulator.url })
-  const bare = async () =>
+  const bare = async (callers: number) =>
     (
       await runRound(
         (i) =>
@@ -107,32 +134,54 @@ export const outboxThroughput = async (options: {
             ? client.updateInstallation(ids[i % INSTALLATIONS]!, fullUpdateBody)
             : client.createEvent(ids[i % INSTALLATIONS]!, resourceEvent),
         ops,
-        concurrency
+        callers
       )
     ).requestsPerSec
+  const measure: Record<Pipeline, (concurrency: number) => Promise<number>> = {
+    [BARE]: bare,
+    "outbox, SQLite: store then deliver": (workers) => storeThenDeliver(sqlite(), workers),
+    "outbox, PostgreSQL: store then deliver": async (workers) =>
+      storeThenDeliver(await freshPostgres(), workers)
+  }
 
   try {
     const samples = await interleavedRounds(
       {
-        [BARE]: bare,
-        "outbox, SQLite: store then deliver": async () => storeThenDeliver(sqlite()),
-        "outbox, PostgreSQL: store then deliver": async () => storeThenDeliver(await freshPostgres()),
-        // Not a goal row: a delivery holds its slot until its outcome is stored, so twice the workers show
-        // what that latency costs at equal concurrency.
-        "outbox, PostgreSQL: store then deliver, 2× concurrency": async () =>
-          storeThenDeliver(await freshPostgres(), 2 * concurrency),
+        ...Object.fromEntries(
+          PIPELINES.flatMap((pipeline) =>
+            levels.map((level) => [at(pipeline, level), () => measure[pipeline](level)])
+          )
+        ),
         "outbox, SQLite: enqueue only": async () => enqueueOnly(sqlite()),
         "outbox, PostgreSQL: enqueue only": async () => enqueueOnly(await freshPostgres())
       },
       options.rounds
     )
     const throughput = mapValues(samples, median)
-    // Each round's ratio pairs a contender with the bare client's run of the same round, so drift on
-    // the machine between rounds cancels; the median of those is the figure reported against the goal.
-    const bareSamples = samples[BARE]!
-    const ratios = mapValues(samples, (runs) =>
-      median(runs.map((opsPerSec, i) => opsPerSec / bareSamples[i]!))
-    )
+    // A pipeline peaks where its median is highest. Each round's ratio pairs a run with the bare client's
+    // run of the same round, so drift on the machine between rounds cancels; the median of those is the
+    // figure reported.
+    const peakOf = (pipeline: Pipeline) =>
+      levels.reduce((best, level) =>
+        throughput[at(pipeline, level)]! > throughput[at(pipeline, best)]! ? level : best
+      )
+    const pairedRatio = (runs: ReadonlyArray<number>, base: ReadonlyArray<number>) =>
+      median(runs.map((opsPerSec, i) => opsPerSec / base[i]!))
+    const bareAtPeak = samples[at(BARE, peakOf(BARE))]!
+    const pipelines = Object.fromEntries(
+      PIPELINES.map((pipeline): [Pipeline, PipelineResult] => [
+        pipeline,
+        {
+          levels: levels.map((level) => ({
+            concurrency: level,
+            opsPerSec: throughput[at(pipeline, level)]!,
+            ratio: pairedRatio(samples[at(pipeline, level)]!, samples[at(BARE, level)]!)
+          })),
+          peakConcurrency: peakOf(pipeline),
+          peakRatio: pairedRatio(samples[at(pipeline, peakOf(pipeline))]!, bareAtPeak)
+        }
+      ])
+    ) as Record<Pipeline, PipelineResult>
 
     const lines = join(dir, "bulk.ndjson")
     writeFileSync(
@@ -148,7 +197,11 @@ export const outboxThroughput = async (options: {
     const real = await peakRss(["bulk", send, "--concurrency", "64", "--json"], env)
     if (dryRun.code !== 0 || real.code !== 0)
       throw new Error(`mkit bulk exited ${dryRun.code} (dry run) and ${real.code} (real run)`)
-    return { throughput, ratios, bulk: { dryRunMb: dryRun.peakMb, realMb: real.peakMb }, options }
+    const enqueue = {
+      sqlite: throughput["outbox, SQLite: enqueue only"]!,
+      postgres: throughput["outbox, PostgreSQL: enqueue only"]!
+    }
+    return { pipelines, enqueue, bulk: { dryRunMb: dryRun.peakMb, realMb: real.peakMb }, options }
   } finally {
     await admin.end()
     await postgres.stop()
