@@ -100,7 +100,8 @@ export const outboxThroughput = async (options: {
     return postgres.url
   }
   const { ops, levels } = options
-  const concurrency = levels[0]!
+  // Enqueue only runs at the first level alone.
+  const enqueueCallers = levels[0]!
 
   // Delivery runs while the ops arrive from as many callers as it has slots, as in an app; the clock
   // stops once the last one is delivered.
@@ -120,7 +121,7 @@ export const outboxThroughput = async (options: {
   const enqueueOnly = async (store: string) => {
     const outbox = await open(store)
     try {
-      return (await produce(outbox, ops, concurrency)).requestsPerSec
+      return (await produce(outbox, ops, enqueueCallers)).requestsPerSec
     } finally {
       await outbox.close()
     }
